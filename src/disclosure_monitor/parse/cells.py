@@ -7,6 +7,7 @@ last case a row's numbers arrive as one digit run, a *piece*, to be split later.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -125,6 +126,9 @@ def splits(pieces: list[str], k: int, limit: int = 200_000) -> list[tuple[str, .
     Each piece holds at least one cell; a piece with a decimal point is one cell.
     Returns [] when there is no way, or when there would be more than `limit` ways.
     """
+    digits = sum(len(p) for p in pieces)
+    if math.comb(max(digits - 1, 0), max(k - 1, 0)) > limit * 4:
+        return []  # too many readings to be worth enumerating: the cells stay null
     out: list[tuple[str, ...]] = []
 
     def cut(piece: str, n: int) -> list[tuple[str, ...]]:
