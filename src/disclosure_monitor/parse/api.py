@@ -39,7 +39,7 @@ def parse_document(
         raise type(e)(e.reason, e.source) from None
     report = Report(source_format=doc.format, encoding=doc.encoding)
     report.text = doc.text
-    extract.fill_figures(report, doc.lines)
+    extract.fill_figures(report, doc.lines, doc.xs)
     facts.fill_facts(report, doc, url)
     if not report.figures:
         raise ParseError("no report tables found (truncated, or not an annual report)", source)

@@ -32,6 +32,7 @@ class Row:
     context: str = ""  # text of earlier lines that held no numbers
     pieces: list[str | None] = field(default_factory=list)  # None = blank cell
     line_no: int = 0
+    xs: list[float | None] = field(default_factory=list)  # where each piece stands, if known
 
     @property
     def has_numbers(self) -> bool:
@@ -65,8 +66,11 @@ def _text_parts(text: str) -> list[tuple[str, str]]:
     return parts
 
 
-def rows_from_lines(lines: list[Line]) -> list[Row]:
-    """Group every line's cells into rows, keeping text-only lines as context."""
+def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = None) -> list[Row]:
+    """Group every line's cells into rows, keeping text-only lines as context.
+
+    `xs`, when the source knows them (PDF), gives the horizontal position of each cell.
+    """
     rows: list[Row] = []
     current = Row()
     context: list[str] = []
@@ -81,16 +85,20 @@ def rows_from_lines(lines: list[Line]) -> list[Row]:
 
     for line_no, line in enumerate(lines):
         current.line_no = line_no
-        for cell in line:
+        positions = xs[line_no] if xs else [None] * len(line)
+        for cell, x in zip(line, positions):
             cell = fold(cell).strip()
             if cell in BLANKS:
                 current.pieces.append(None)
+                current.xs.append(x)
             elif _NUMBER_CELL.fullmatch(cell):
                 current.pieces.append(re.sub(r"万?元$", "", cell))
+                current.xs.append(x)
             else:
                 for kind, part in _text_parts(cell):
                     if kind == "num":
                         current.pieces.extend(part.split())
+                        current.xs.extend([None] * len(part.split()))
                         continue
                     if current.has_numbers:
                         rows.append(current)
@@ -98,6 +106,7 @@ def rows_from_lines(lines: list[Line]) -> list[Row]:
                         current = Row(context="", line_no=line_no)
                     elif current.pieces:
                         current.pieces.clear()  # blanks before a label are span placeholders
+                        current.xs.clear()
                     current.label += part
         if current.has_numbers:
             rows.append(current)

@@ -35,6 +35,9 @@ class Document:
     # Metadata the portal page shows (not the report text): ArticleTitle, PubDate, <title>.
     titles: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
+    # For PDFs: the horizontal centre of each cell of each line, so that a row whose blank
+    # cells left no trace in the text layer can still be laid out column by column.
+    xs: list[list[float | None]] | None = None
 
     @property
     def text(self) -> str:
@@ -289,19 +292,39 @@ def read_pdf(data: bytes) -> Document:
         if "password" in reason.lower():
             raise UnsupportedFormat("password-protected PDF") from None
         raise ParseError(f"corrupt PDF: {reason}") from None
-    lines: list[Line] = []
+    doc = Document("pdf", [], xs=[])
     try:
         for page in pdf:
-            text = page.get_textpage().get_text_range()
-            for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-                raw = raw.strip()
-                if raw and not _PAGE_NUMBER.match(raw):
-                    lines.append(raw.split())
+            _pdf_page_lines(page.get_textpage(), doc)
     finally:
         pdf.close()
-    if sum(len("".join(line)) for line in lines) < 40:
+    if sum(len("".join(line)) for line in doc.lines) < 40:
         raise UnsupportedFormat("image-only PDF (no text layer; needs OCR)")
-    return Document("pdf", lines)
+    return doc
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped-def]
+    """Split a page's text layer into lines of tokens, with the x of each numeric token."""
+    text = textpage.get_text_range()
+    for m in re.finditer(r"[^\r\n]+", text):
+        raw = m.group().strip()
+        if not raw or _PAGE_NUMBER.match(raw):
+            continue
+        tokens, xs = [], []
+        for t in _TOKEN.finditer(m.group()):
+            tokens.append(t.group())
+            x = None
+            if t.group()[0].isdigit():  # only numbers need a column; boxes cost a call each
+                first = textpage.get_charbox(m.start() + t.start())
+                last = textpage.get_charbox(m.start() + t.end() - 1)
+                x = (first[0] + last[2]) / 2
+            xs.append(x)
+        doc.lines.append(tokens)
+        assert doc.xs is not None
+        doc.xs.append(xs)
 
 
 # ---------------------------------------------------------------- docx

@@ -43,14 +43,17 @@ _MAX_SOLUTIONS = 64
 Candidate = dict[str, str | None]
 
 
-def fill_figures(report: Report, lines: list[Line]) -> None:
-    """Read every table figure of `lines` into `report.figures`, with notes and completeness."""
+def fill_figures(report: Report, lines: list[Line], xs: list[list[float | None]] | None = None) -> None:
+    """Read every table figure of `lines` into `report.figures`, with notes and completeness.
+
+    `xs` (PDF only) places numbers in their columns when blank cells left no trace.
+    """
     norm_text = normalise(report.text)
     report.template = detect_template(norm_text)
     section2 = TEMPLATE_2019 if any(s in norm_text for s in TEMPLATE_2019.signatures[:3]) else TEMPLATE_2021
     section3 = TEMPLATE_2019 if "其他处理" in norm_text and "不补正" not in norm_text else TEMPLATE_2021
 
-    tables = _split_tables(rows_from_lines(lines))
+    tables = _split_tables(rows_from_lines(lines, xs))
     cells2 = _section2(section2, tables["table2"], norm_text, report.notes)
     cells3 = _section3(section3, tables["table3"], report.notes)
     cells4 = _section4(section3, tables["table4"], report.notes)
@@ -140,9 +143,10 @@ def _pinned(candidates: list[Candidate], norm_text: str) -> list[Candidate]:
 
 def _section3(template: Template, rows: list[Row], notes: list[str]) -> dict[str, str | None]:
     specs = [(r.key, r.pattern) for r in template.rows]
+    columns = _column_centres(rows, len(COLS))
     data = []
     for row in rows:
-        candidates = _candidates(row, len(COLS))
+        candidates = _candidates(row, len(COLS)) or _by_position(row, columns)
         if candidates:
             strong = _row_key(specs, normalise(row.label))
             weak = None if strong else _row_key(specs, normalise(row.context))
@@ -203,12 +207,36 @@ def _align(keys: list[str], labels: list[tuple[str | None, str | None]]) -> dict
     return dict(sorted(assigned.items(), key=lambda kv: kv[1]))
 
 
+def _column_centres(rows: list[Row], k: int) -> list[float] | None:
+    """Where each of the k columns stands, from the rows that print every cell."""
+    full = [row.xs for row in rows if len(row.pieces) == k and None not in row.pieces and None not in row.xs]
+    if not full:
+        return None
+    return [sum(xs[i] for xs in full) / len(full) for i in range(k)]  # type: ignore[misc]
+
+
+def _by_position(row: Row, columns: list[float] | None) -> list[tuple[str | None, ...]]:
+    """Lay a short row out by where its numbers stand; the columns left empty are blank."""
+    if not columns or not row.pieces or None in row.xs or len(row.pieces) > len(columns):
+        return []
+    cells: list[str | None] = [None] * len(columns)
+    width = min(b - a for a, b in zip(columns, columns[1:])) if len(columns) > 1 else 1.0
+    for piece, x in zip(row.pieces, row.xs):
+        nearest = min(range(len(columns)), key=lambda i: abs(columns[i] - x))  # type: ignore[operator]
+        if cells[nearest] is not None or abs(columns[nearest] - x) > width / 2:  # type: ignore[operator]
+            return []
+        cells[nearest] = piece
+    return [tuple(cells)]
+
+
 # ------------------------------------------------------------------ section 4
 
 
 def _section4(template: Template, rows: list[Row], notes: list[str]) -> dict[str, str | None]:
-    for row in rows:
-        candidates = _candidates(row, len(APPEAL_KEYS))
+    # The fifteen cells stand in one row, or (a PDF wrapping them) in consecutive rows.
+    together = [p for row in rows for p in row.pieces]
+    for pieces in [row.pieces for row in rows] + [together]:
+        candidates = _cut(pieces, len(APPEAL_KEYS))
         if candidates:
             return _solve([[dict(zip(APPEAL_KEYS, c)) for c in candidates]], ["行政复议、行政诉讼"], template, notes)
     return {}
@@ -219,12 +247,27 @@ def _section4(template: Template, rows: list[Row], notes: list[str]) -> dict[str
 
 def _candidates(row: Row, k: int) -> list[tuple[str | None, ...]]:
     """The row's k cells as read, or every way to cut its digit runs into k cells."""
-    cells = fit(row.pieces, k)
+    return _cut(row.pieces, k)
+
+
+def _cut(pieces: list[str | None], k: int) -> list[tuple[str | None, ...]]:
+    cells = fit(pieces, k)
     if cells is not None:
         return [tuple(cells)]
-    if None in row.pieces or len(row.pieces) > k:
+    if not pieces or None in pieces or len(pieces) > k or not _fused(pieces, k):  # type: ignore[arg-type]
         return []
-    return list(splits([p for p in row.pieces if p is not None], k))
+    return list(splits(pieces, k))  # type: ignore[arg-type]
+
+
+def _fused(pieces: list[str], k: int) -> bool:
+    """Whether the runs show lost separators, rather than a row that is short of cells.
+
+    `000023` cannot be one printed number; nor can a run hold fewer digits than the
+    cells it would have to supply. `72 64 178` is three numbers, not fifteen.
+    """
+    if any(len(p) > 1 and p.startswith("0") and not p.startswith("0.") for p in pieces):
+        return True
+    return max(len(p) for p in pieces) >= k - len(pieces) + 1
 
 
 def _solve(
@@ -253,8 +296,7 @@ def _solve(
         if len(options) == 1:
             fixed.update(options[0])
         else:
-            narrowed = [c for c in options if holds(c)]
-            open_vars.append((index, narrowed or options))
+            open_vars.append((index, [c for c in options if holds(c)]))
     solutions: list[Candidate] = []
 
     def search(pos: int, assignment: Candidate) -> None:
@@ -272,11 +314,13 @@ def _solve(
     if not open_vars:
         return fixed
     result = dict(fixed)
-    if not solutions:  # the sums cannot all hold: keep only what each row agrees on alone
-        for index, options in open_vars:
-            result.update(_agreed(options, tuple(options[0]), notes, labels[index]))
-        return result
     for index, options in open_vars:
+        if not options:  # no cut of this run satisfies its own row's sum: leave it unread
+            notes.append(f"「{labels[index]}」数字连写且无法按合计拆分")
+            continue
+        if not solutions:  # the sums across rows cannot all hold: keep what this row agrees on
+            result.update(_agreed(options, tuple(options[0]), notes, labels[index]))
+            continue
         keys = tuple(options[0])
         result.update(_agreed([{k: s[k] for k in keys} for s in solutions], keys, notes, labels[index]))
     return result

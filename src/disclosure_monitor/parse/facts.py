@@ -13,8 +13,8 @@ from .template import SECTION_HEADINGS
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = r"(?:19|20)\d{2}|二[〇○零Ｏ][一二三][〇○零Ｏ一二三四五六七八九]"
 _TITLE = re.compile(
-    rf"(?P<pre>[^。；;，,\n]{{0,40}}?)(?P<year>{_YEAR})年度?(?P<post>[^。；;，,\n]{{0,30}}?)"
-    r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+    rf"(?P<pre>[^。；;，,\n]{{0,40}}?)(?P<year>{_YEAR})年度?(?P<post>[^。；;，,\n]{{0,30}})"
+    r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
 _DATE_AR = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DATE_CN = re.compile(r"([二〇○零Ｏ一三四五六七八九]{4})\s*年\s*([十一二三四五六七八九]{1,3})\s*月\s*([十一二三四五六七八九]{1,3})\s*日")
@@ -24,7 +24,7 @@ _PERIOD = re.compile(
 )
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|发文日期|发布于|pubdate)[:：\s]*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})", re.I)
 _NOISE_PREFIX = re.compile(r"^.*[:：]|^(?:[^\u4e00-\u9fff]|正文|附件)+")
-_ORDINAL_HEADING = r"(?:^|\n)\s*[一二三四五六七八九十]+\s*[、.．]\s*"
+_ORDINAL_HEADING = r"(?:^|\n)\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六]部分[、：:]?)\s*"
 
 
 def _cn_number(text: str) -> int:
@@ -78,7 +78,8 @@ def _title(report: Report, titles: list[str], text: str) -> None:
         pre = _NOISE_PREFIX.sub("", m.group("pre"))
         report.title = pre + m.group()[len(m.group("pre")):]
         report.title_year = _year(m.group("year"))
-        agency = m.group("post") or pre
+        post = m.group("post")
+        agency = post if post not in ("", "政府", "度") else pre
         report.agency = agency.strip(" -—|") or None
         return
 
@@ -118,7 +119,9 @@ def _signed(report: Report, text: str) -> None:
         line_start = tail.rfind("\n", 0, pos) + 1
         line_end = tail.find("\n", pos)
         line = tail[line_start: len(tail) if line_end < 0 else line_end]
-        if len(re.sub(r"\s", "", line)) <= 16:
+        short = len(re.sub(r"\s", "", line)) <= 16
+        closing = len(line) <= 40 and not re.sub(r"[\s。.]", "", tail[pos:len(tail) if line_end < 0 else line_end])[12:]
+        if short or closing:
             report.signed_on = d
             return
 
