@@ -98,7 +98,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
                 for kind, part in _text_parts(cell):
                     if kind == "num":
                         current.pieces.extend(part.split())
-                        current.xs.extend([None] * len(part.split()))
+                        current.xs.extend([x if part == cell else None] * len(part.split()))
                         continue
                     if current.has_numbers:
                         rows.append(current)

@@ -307,7 +307,7 @@ _TOKEN = re.compile(r"\S+")
 
 
 def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped-def]
-    """Split a page's text layer into lines of tokens, with the x of each numeric token."""
+    """Split a page's text layer into lines of tokens, with the x of each token."""
     text = textpage.get_text_range()
     for m in re.finditer(r"[^\r\n]+", text):
         raw = m.group().strip()
@@ -316,12 +316,9 @@ def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped
         tokens, xs = [], []
         for t in _TOKEN.finditer(m.group()):
             tokens.append(t.group())
-            x = None
-            if t.group()[0].isdigit():  # only numbers need a column; boxes cost a call each
-                first = textpage.get_charbox(m.start() + t.start())
-                last = textpage.get_charbox(m.start() + t.end() - 1)
-                x = (first[0] + last[2]) / 2
-            xs.append(x)
+            first = textpage.get_charbox(m.start() + t.start())
+            last = textpage.get_charbox(m.start() + t.end() - 1)
+            xs.append((first[0] + last[2]) / 2)
         doc.lines.append(tokens)
         assert doc.xs is not None
         doc.xs.append(xs)

@@ -55,7 +55,8 @@ def fill_figures(report: Report, lines: list[Line], xs: list[list[float | None]]
 
     tables = _split_tables(rows_from_lines(lines, xs))
     cells2 = _section2(section2, tables["table2"], norm_text, report.notes)
-    cells3 = _section3(section3, tables["table3"], report.notes)
+    columns = _column_centres(tables["table3"], len(COLS)) or _header_centres(lines, xs, tables["table3"])
+    cells3 = _section3(section3, tables["table3"], columns, report.notes)
     cells4 = _section4(section3, tables["table4"], report.notes)
     report.tables_complete = {
         "table2": bool(cells2) and len(cells2) == len([k for s in section2.section2 for k in s.keys]),
@@ -141,9 +142,10 @@ def _pinned(candidates: list[Candidate], norm_text: str) -> list[Candidate]:
 # ------------------------------------------------------------------ section 3
 
 
-def _section3(template: Template, rows: list[Row], notes: list[str]) -> dict[str, str | None]:
+def _section3(
+    template: Template, rows: list[Row], columns: list[float] | None, notes: list[str]
+) -> dict[str, str | None]:
     specs = [(r.key, r.pattern) for r in template.rows]
-    columns = _column_centres(rows, len(COLS))
     data = []
     for row in rows:
         candidates = _candidates(row, len(COLS)) or _by_position(row, columns)
@@ -213,6 +215,37 @@ def _column_centres(rows: list[Row], k: int) -> list[float] | None:
     if not full:
         return None
     return [sum(xs[i] for xs in full) / len(full) for i in range(k)]  # type: ignore[misc]
+
+
+# How each applicant column's header starts, to place numbers under it (PDF only).
+_COLUMN_HEADS = (r"自然人", r"商业.*", r"科研.*", r".*公益.*", r"法律.*", r"其他", r"总计")
+
+
+def _header_centres(lines: list[Line], xs: list[list[float | None]] | None, rows: list[Row]) -> list[float] | None:
+    """Where each applicant column stands, from the header lines above the first row."""
+    if not xs or not rows:
+        return None
+    first = rows[0].line_no
+    window = list(zip(lines[max(0, first - 20):first], xs[max(0, first - 20):first]))
+    found: list[float | None] = []
+    for head in _COLUMN_HEADS:
+        hits = [
+            x
+            for line, line_xs in window
+            for token, x in zip(line, line_xs)
+            if x is not None and len(normalise(token)) <= 8 and re.fullmatch(head, normalise(token))
+        ]
+        found.append(hits[0] if hits else None)
+    if found[0] is None or found[-1] is None:
+        return None
+    # A header lost from the text layer sits between its neighbours.
+    known = [i for i, x in enumerate(found) if x is not None]
+    centres = [
+        found[i] if found[i] is not None else found[a] + (found[b] - found[a]) * (i - a) / (b - a)  # type: ignore[operator]
+        for i in range(len(found))
+        for a, b in [(max(k for k in known if k < i) if i else 0, min(k for k in known if k >= i))]
+    ]
+    return centres if centres == sorted(centres) else None  # type: ignore[return-value]
 
 
 def _by_position(row: Row, columns: list[float] | None) -> list[tuple[str | None, ...]]:

@@ -1,0 +1,24 @@
+"""A local portal simulator: real portal shapes and faults on loopback, with known answers.
+
+Used by tests, benchmarks and the `demo` command. See spec/portals.md §4.
+"""
+
+from .documents import FORMATS, ReportSpec, render
+from .scenario import FAULT_STATES, AgencySpec, Scenario, SiteSpec, deadline, default_scenario, scaled_scenario
+from .server import Expected, RequestLog, Simulator
+
+__all__ = [
+    "FAULT_STATES",
+    "FORMATS",
+    "AgencySpec",
+    "Expected",
+    "ReportSpec",
+    "RequestLog",
+    "Scenario",
+    "Simulator",
+    "SiteSpec",
+    "deadline",
+    "default_scenario",
+    "render",
+    "scaled_scenario",
+]

@@ -1,0 +1,536 @@
+"""The portal shapes of spec/portals.md §4, each answering requests from the scenario.
+
+A `Site` turns its agencies' reports into listing `Item`s and answers a `Request`
+with a `Response`; it never touches sockets (server.py does). Shapes differ only
+in how they list and where they put articles: TRS static pages (S1, and S6 in
+GB18030), the shared county column (S7), Hanweb datastore + dataproxy (S2), the
+gkmlpt JSON API (S4) and the Epoint JSON POST (S5). S8 faults wrap any of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import zlib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from urllib.parse import parse_qs
+
+from .documents import CONTENT_TYPES, EXTENSIONS, UNREADABLE, ReportSpec, article_page, render, render_html
+from .scenario import FAULT_STATES, AgencySpec, Scenario, SiteSpec
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # without the query
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes = b""
+    query_string: str = ""
+
+    @property
+    def target(self) -> str:
+        return f"{self.path}?{self.query_string}" if self.query_string else self.path
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    last_modified: date | None = None  # set on static content: ETag + Last-Modified + 304
+    stall: float = 0.0  # seconds of silence after the headers
+    declared_length: int | None = None  # a Content-Length that lies
+
+
+def html_response(text: str, status: int = 200, charset: str = "utf-8") -> Response:
+    return Response(status, text.encode(charset), f"text/html; charset={charset}")
+
+
+@dataclass
+class Item:
+    """One entry of a listing: a report rendition, an amendment, or noise."""
+
+    title: str
+    published: date
+    path: str  # the article page
+    agency: AgencySpec | None = None
+    year: int | None = None
+    spec: ReportSpec | None = None  # None for noise and amendments
+    fmt: str = "html"
+    attachment: str | None = None  # path of the document when it is not the article itself
+    pinned: bool = False
+    kind: str = "report"  # report | duplicate | amendment | noise
+
+    @property
+    def document_path(self) -> str:
+        return self.attachment or self.path
+
+
+_NOISE = ("政府信息公开指南", "{y}年政务公开工作要点", "{y}年政府工作报告", "政府信息公开制度")
+
+
+def _truncate(title: str, width: int = 18) -> str:
+    return title if len(title) <= width else title[:width] + "…"
+
+
+class Site:
+    """One host. Subclasses say how items are listed and where articles live."""
+
+    container = 'class="TRS_Editor"'
+    static = True  # listings carry validators
+
+    def __init__(self, spec: SiteSpec, scenario: Scenario) -> None:
+        self.spec = spec
+        self.scenario = scenario
+        self.agencies = scenario.agencies_on(spec.name)
+        self.edits: dict[tuple[str, int], ReportSpec] = {}
+        self.edited_on: dict[tuple[str, int], datetime] = {}
+        self.items = self.build_items()
+        self.by_path = {i.path: i for i in self.items} | {i.attachment: i for i in self.items if i.attachment}
+        self.hits = 0
+
+    # -- what is listed -------------------------------------------------------
+
+    def section(self, agency: AgencySpec) -> str:
+        """The path of the agency's report column (its config `section`)."""
+        raise NotImplementedError
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        raise NotImplementedError
+
+    def attachment_path(self, article: str, day: date, ident: int, fmt: str) -> str:
+        return f"{article.rsplit('/', 1)[0]}/P0{day:%Y%m%d}{ident:09d}.{EXTENSIONS[fmt]}"
+
+    def build_items(self) -> list[Item]:
+        items = []
+        for agency in self.agencies:
+            for year in self.scenario.wanted_years(agency):
+                spec = self.scenario.report(agency, year)
+                if spec is not None:
+                    items.append(self.report_item(agency, year, spec, agency.format(year)))
+            items.extend(self.noise_items(agency))
+        return items
+
+    def ident(self, *parts: object) -> int:
+        return zlib.crc32("|".join(map(str, (self.spec.name, *parts))).encode()) % 10**7 + 10**6
+
+    def report_item(self, agency: AgencySpec, year: int, spec: ReportSpec, fmt: str, kind: str = "report") -> Item:
+        ident = self.ident(agency.name, year, fmt)
+        path = self.article_path(agency, spec.published, ident)
+        attachment = None if fmt == "html" else self.attachment_path(path, spec.published, ident, fmt)
+        title = spec.title + ("（图片版）" if kind == "duplicate" else "")
+        return Item(title, spec.published, path, agency, year, spec, fmt, attachment, kind=kind)
+
+    def noise_items(self, agency: AgencySpec) -> list[Item]:
+        year = self.scenario.years[-1]
+        out = []
+        for n, pattern in enumerate(_NOISE[: 2 if len(self.agencies) > 3 else 4]):
+            day = date(year, 2 + n, 10)
+            title = (agency.name if n != 2 else agency.region.split("省")[-1]) + pattern.format(y=year)
+            out.append(Item(title, day, self.article_path(agency, day, self.ident(agency.name, pattern)), agency, kind="noise"))
+        return out
+
+    def listing(self, agency: AgencySpec | None) -> list[Item]:
+        """Items of one agency's column (None: the whole site), pinned first, then newest first."""
+        chosen = [i for i in self.items if agency is None or i.agency == agency]
+        return sorted(chosen, key=lambda i: (not i.pinned, -i.published.toordinal(), i.path))
+
+    def current(self, item: Item) -> ReportSpec | None:
+        if item.spec is None or item.kind != "report":
+            return item.spec
+        return self.edits.get((item.spec.agency, item.spec.year), item.spec)
+
+    def edit(self, agency: str, year: int) -> None:
+        """A silent correction: one section-2 cell changes, the URL stays."""
+        item = next(i for i in self.items if i.kind == "report" and i.spec.agency == agency and i.spec.year == year)
+        spec = self.current(item)
+        line = next(line for line in spec.template.section2 if line.label == "行政处罚")
+        key = line.keys[-1]
+        self.edits[(agency, year)] = spec.with_cells({key: (spec.figures()[key] or 0) + 7})
+        self.edited_on[(agency, year)] = datetime.now(timezone.utc)
+
+    # -- answering ------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        if request.path == "/robots.txt":
+            return Response(404, b"", "text/plain")
+        if request.path == "/":
+            return html_response(f"<html><head><title>{self.spec.name}</title></head><body><h1>首页</h1></body></html>")
+        item = self.by_path.get(request.target) or self.by_path.get(request.path)
+        if item is not None:
+            return self.document(item, request.path)
+        return self.route(request) or self.not_found()
+
+    def route(self, request: Request) -> Response | None:
+        """Shape-specific listing and endpoint paths."""
+        raise NotImplementedError
+
+    def not_found(self) -> Response:
+        body = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+        return Response(404, body.encode("latin-1"), "text/html; charset=iso-8859-1")
+
+    def document(self, item: Item, path: str) -> Response:
+        spec = self.current(item)
+        modified = self.edited_on.get((item.agency.name, item.year)) if item.agency and item.year else None
+        last = modified.date() if modified else item.published
+        if path == item.attachment:
+            served = self.scenario.rendition(spec, item.fmt)
+            return Response(200, render(served, item.fmt), CONTENT_TYPES[item.fmt], last_modified=last)
+        if spec is None:  # noise and amendments: a short article
+            page = self.page(item, f"<p>{html.escape(item.title)}。</p>")
+            return Response(200, page, "text/html; charset=utf-8", last_modified=last)
+        if item.attachment is None:
+            return Response(200, render_html(spec, self.container), self.html_type(), last_modified=last)
+        return Response(200, self.page(item, self.attachment_link(item)), self.html_type(), last_modified=last)
+
+    def html_type(self) -> str:
+        return "text/html; charset=utf-8"
+
+    def page(self, item: Item, body: str) -> bytes:
+        publisher = item.agency.name if item.agency else self.spec.name
+        return article_page(
+            title=item.title, published=item.published, publisher=publisher, body=body, container=self.container
+        ).encode()
+
+    def attachment_link(self, item: Item) -> str:
+        name = html.escape(f"{item.title}.{EXTENSIONS[item.fmt]}")
+        href = "./" + item.attachment.rsplit("/", 1)[1]
+        month = item.attachment.rsplit("/", 2)[1]
+        oldsrc = f"/protect/P0{month}/{item.attachment.rsplit('/', 1)[1]}"
+        return (
+            f'<p>现将{html.escape(item.title)}予以公布。</p><p class="insertfileTag">'
+            f'<a appendix="true" href="{href}" title="{name}" OLDSRC="{oldsrc}">{name}</a></p>'
+        )
+
+
+# ---------------------------------------------------------------------------
+# S1 TRS county portal and S6 its legacy GB18030 twin.
+
+
+class TrsSite(Site):
+    """Static pages index.html, index_1.html…; the page count only in a script."""
+
+    def slug(self, agency: AgencySpec) -> str:
+        return f"bm{self.agencies.index(agency):02d}"
+
+    def section(self, agency: AgencySpec) -> str:
+        return f"/zwgk/{self.slug(agency)}/zfxxgknb/index.html"
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        return f"/zwgk/{self.slug(agency)}/zfxxgknb/{day:%Y%m}/t{day:%Y%m%d}_{ident}.html"
+
+    def columns(self) -> dict[str, AgencySpec | None]:
+        return {self.section(a).rsplit("/", 1)[0] + "/": a for a in self.agencies}
+
+    def route(self, request: Request) -> Response | None:
+        folder, _, name = request.path.rpartition("/")
+        agency_key = folder + "/"
+        if agency_key not in self.columns() or not (name == "" or name.startswith("index")):
+            return None
+        items = self.listing(self.columns()[agency_key])
+        per = self.spec.per_page
+        count = max(1, -(-len(items) // per))
+        number = 0 if name in ("", "index.html") else int(name.removeprefix("index_").removesuffix(".html") or 0)
+        if number >= count:
+            return None
+        lis = "\n".join(self.list_item(i) for i in items[number * per : (number + 1) * per])
+        page = f"""<!DOCTYPE html><html><head><meta charset="{self.charset}"><title>政府信息公开年报</title></head>
+<body><div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
+<ul class="list">
+{lis}
+</ul>
+<div class="page"><script>
+{self.pager(count, number)}
+</script></div></body></html>"""
+        return Response(200, page.encode(self.encoding), self.html_type(), last_modified=items[0].published)
+
+    charset, encoding = "utf-8", "utf-8"
+
+    def pager(self, count: int, number: int) -> str:
+        return (
+            f"var currentPage = {number};//所在页从0开始\nvar countPage = {count}//共多少页\n"
+            f'createPageHTML({count}, {number}, "index", "html");\n'
+            'document.write("<a href=\\"index.html\\" class=\'fanye\'>首页</a>");'
+        )
+
+    def list_item(self, item: Item) -> str:
+        href = "." + item.path.split("/zfxxgknb", 1)[1]
+        title = html.escape(item.title)
+        return (
+            f"<li><a href='{href}' title='{title}' target='_blank'>{html.escape(_truncate(item.title))}</a>"
+            f"<span>{item.published.isoformat()}</span></li>"
+        )
+
+
+class GbkSite(TrsSite):
+    """S6: GB18030 bytes, <meta charset=gb2312>, and no charset in the HTTP header."""
+
+    charset, encoding = "gb2312", "gb18030"
+
+    def html_type(self) -> str:
+        return "text/html"
+
+    def page(self, item: Item, body: str) -> bytes:
+        return super().page(item, body).decode().replace("charset=utf-8", "charset=gb2312").encode("gb18030")
+
+    def not_found(self) -> Response:
+        return replace(super().not_found(), content_type="text/html; charset=ISO-8859-1")
+
+
+class SharedSite(TrsSite):
+    """S7: one county 部门年报 column for every agency, with noise, duplicates, amendments and pins."""
+
+    column = "/zwgk/zfxxgknb/bmxxgknb/"
+
+    def section(self, agency: AgencySpec) -> str:
+        return self.column + "index.html"
+
+    def columns(self) -> dict[str, AgencySpec | None]:
+        return {self.column: None}
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        if ident % 2:  # extension-less and snowflake URLs both occur
+            return f"{self.column}content_{ident}"
+        return f"{self.column}{day:%Y%m}/{ident * 10**12 + day.toordinal()}.html"
+
+    def attachment_path(self, article: str, day: date, ident: int, fmt: str) -> str:
+        return f"{self.column}{day:%Y%m}/P0{day:%Y%m%d}{ident:09d}.{EXTENSIONS[fmt]}"
+
+    def list_item(self, item: Item) -> str:
+        return (
+            f"<li><a href='{item.path}' title='{html.escape(item.title)}'>{html.escape(_truncate(item.title))}"
+            f"<span>{item.published.isoformat()}</span></a></li>"
+        )
+
+    def build_items(self) -> list[Item]:
+        items = super().build_items()
+        reports = [i for i in items if i.kind == "report" and i.fmt == "html"]
+        if reports:  # an image-only duplicate of an HTML report, to be skipped in favour of the text
+            first = reports[0]
+            items.append(self.report_item(first.agency, first.year, first.spec, "image_pdf", kind="duplicate"))
+        if len(reports) > 1:  # a correction notice: an amendment, not the report
+            second = reports[1]
+            title = f"关于{second.spec.title}的更正说明"
+            day = date.fromordinal(second.published.toordinal() + 5)
+            items.append(Item(title, day, self.article_path(second.agency, day, self.ident(title)), second.agency, second.year, kind="amendment"))
+        for old in sorted(items, key=lambda i: i.published)[:2]:  # the two oldest, pinned at the top
+            old.pinned = True
+        return items
+
+    def noise_items(self, agency: AgencySpec) -> list[Item]:
+        return super().noise_items(agency) if agency is self.agencies[0] else []
+
+
+# ---------------------------------------------------------------------------
+# S2 Hanweb JCMS: first page in <datastore>, later records from dataproxy.jsp.
+
+
+class HanwebSite(Site):
+    container = 'id="zoom"'
+    static = False
+
+    def colid(self, agency: AgencySpec) -> int:
+        return 1229100000 + self.agencies.index(agency)
+
+    def section(self, agency: AgencySpec) -> str:
+        return f"/col/col{self.colid(agency)}/index.html"
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        return f"/art/{day.year}/{day.month}/{day.day}/art_{self.colid(agency)}_{ident}.html"
+
+    def attachment_path(self, article: str, day: date, ident: int, fmt: str) -> str:
+        return f"/module/download/downfile.jsp?classid=0&filename={hashlib.md5(article.encode()).hexdigest()}.{EXTENSIONS[fmt]}"
+
+    def attachment_link(self, item: Item) -> str:
+        name = html.escape(f"{item.title}.{EXTENSIONS[item.fmt]}")
+        return f'<p>附件：<a href="{html.escape(item.attachment)}">{name}</a></p>'
+
+    def record(self, item: Item) -> str:
+        return (
+            f"<record><![CDATA[<li><a href='{item.path}' title='{html.escape(item.title)}' target='_blank'>"
+            f"{html.escape(_truncate(item.title))}</a><span>{item.published.isoformat()}</span></li>]]></record>"
+        )
+
+    def agency_by_column(self, columnid: str) -> AgencySpec | None:
+        return next((a for a in self.agencies if str(self.colid(a)) == columnid), None)
+
+    def route(self, request: Request) -> Response | None:
+        if request.path == "/module/web/jpage/dataproxy.jsp" and request.method == "POST":
+            return self.dataproxy(request)
+        agency = next((a for a in self.agencies if self.section(a) == request.path), None)
+        if agency is None:
+            return None
+        items = self.listing(agency)
+        per, colid = self.spec.per_page, self.colid(agency)
+        records = "\n".join(self.record(i) for i in items[:per])
+        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head><body>
+<div id="4{colid % 100000}"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid={colid}&unitid=4{colid % 100000}&permissiontype=0"></a>]]></nextgroup>
+<recordset>
+{records}
+</recordset></datastore></script></div>
+<script>var param_4{colid % 100000}={{columnid:{colid},unitid:'4{colid % 100000}'}}; $('#4{colid % 100000}').jpage({{totalRecord:{len(items)},perPage:{per}}});</script>
+</body></html>"""
+        return html_response(page)
+
+    def dataproxy(self, request: Request) -> Response:
+        form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+        agency = self.agency_by_column(form.get("columnid", ""))
+        if agency is None or "referer" not in request.headers:
+            return Response(400, b"bad request", "text/plain")
+        items = self.listing(agency)
+        start = int(request.query.get("startrecord", 1))
+        end = int(request.query.get("endrecord", start + self.spec.per_page - 1))
+        records = "\n".join(self.record(i) for i in items[start - 1 : end])
+        body = f"<datastore><totalrecord>{len(items)}</totalrecord><recordset>\n{records}\n</recordset></datastore>"
+        return Response(200, body.encode(), "text/xml; charset=utf-8")
+
+
+# ---------------------------------------------------------------------------
+# S4 gkmlpt and S5 Epoint: JSON APIs, several agencies per host, no validators.
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, 9, 30, tzinfo=timezone.utc).timestamp())
+
+
+class GkmlptSite(Site):
+    container = 'class="article-content"'
+    static = False
+    sid = "755325"
+
+    def slug(self, agency: AgencySpec) -> str:
+        return f"dept{self.agencies.index(agency):02d}"
+
+    def section(self, agency: AgencySpec) -> str:
+        return f"/{self.slug(agency)}/gkmlpt/index#2931"
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        return f"/{self.slug(agency)}/gkmlpt/content/{ident // 1000}/{ident}/post_{ident}.html"
+
+    def route(self, request: Request) -> Response | None:
+        slug, _, rest = request.path.strip("/").partition("/")
+        agency = next((a for a in self.agencies if self.slug(a) == slug), None)
+        if agency is None:
+            return None
+        if rest == "gkmlpt/index":
+            shell = f"<html><head><meta charset='utf-8'><title>政府信息公开目录</title><script>window._CONFIG = {{SID: '{self.sid}', DEPT: '{slug}'}};</script></head><body><div id='app'></div><script src='/gkmlpt/static/app.js'></script></body></html>"
+            return html_response(shell)
+        if not rest.startswith("gkmlpt/api/all/") or request.query.get("sid") != self.sid:
+            return None
+        items, per = self.listing(agency), self.spec.per_page
+        page = max(1, int(request.query.get("page", 1)))
+        articles = [
+            {
+                "id": self.ident(i.path),
+                "title": i.title,
+                "url": i.path,
+                "publisher": agency.name,
+                "create_time": _epoch(i.published),
+                "display_publish_time": _epoch(i.published),
+            }
+            for i in items[(page - 1) * per : page * per]
+        ]
+        body = json.dumps({"total": len(items), "articles": articles}, ensure_ascii=False)
+        return Response(200, body.encode(), "application/json; charset=utf-8")
+
+
+class EpointSite(Site):
+    container = 'class="ewb-article-info"'
+    static = False
+    endpoint = "/EWB-FRONT/rest/lightfrontaction/getgovinfolist"
+
+    def deptcode(self, agency: AgencySpec) -> str:
+        return f"0030{self.agencies.index(agency):02d}"
+
+    def section(self, agency: AgencySpec) -> str:
+        return f"/dynamic/zwgk/govInfoPub.html?categorynum=003011&deptcode={self.deptcode(agency)}"
+
+    def article_path(self, agency: AgencySpec, day: date, ident: int) -> str:
+        return f"/xxgk/{self.deptcode(agency)}/{day:%Y%m%d}/{hashlib.md5(str(ident).encode()).hexdigest()}.html"
+
+    def route(self, request: Request) -> Response | None:
+        if request.path == "/dynamic/zwgk/govInfoPub.html":
+            return html_response("<html><head><meta charset='utf-8'><title>政府信息公开</title></head><body><div id='list'></div><script src='/js/govinfopub.js'></script></body></html>")
+        if request.path != self.endpoint or request.method != "POST":
+            return None
+        try:
+            query = json.loads(request.body or b"{}")
+        except ValueError:
+            return Response(400, b'{"status":"error"}', "application/json")
+        agency = next((a for a in self.agencies if self.deptcode(a) == query.get("deptcode")), None)
+        items = self.listing(agency) if agency else []
+        index, size = int(query.get("pageIndex", 1)), int(query.get("pageSize", self.spec.per_page))
+        data = [
+            {"infourl": i.path, "title": _truncate(i.title), "realtitle": i.title, "infodate": i.published.isoformat()}
+            for i in items[(index - 1) * size : index * size]
+        ]
+        body = json.dumps({"custom": {"total": len(items), "data": data}}, ensure_ascii=False)
+        return Response(200, body.encode(), "application/json; charset=utf-8")
+
+
+SHAPE_CLASSES: dict[str, type[Site]] = {
+    "trs": TrsSite,
+    "gbk": GbkSite,
+    "shared": SharedSite,
+    "hanweb": HanwebSite,
+    "gkmlpt": GkmlptSite,
+    "epoint": EpointSite,
+}
+
+
+# ---------------------------------------------------------------------------
+# S8: one fault per host, in front of an ordinary site.
+
+_TS_BODY = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><script>$_ts=window[\'$_ts\'];if(!$_ts)$_ts={};$_ts.nsd=48151;$_ts.cd="qEmpc...";</script><script src="/4QbVtADbnLVI/c.FxJzG50F.dfe1675.js"></script></head><body></body></html>'
+_JSL_BODY = "<script>document.cookie='__jsl_clearance=1700000000.123|0|abcdef;max-age=3600;path=/';location.href=location.pathname+location.search</script>"
+
+
+def _fault_response(site: Site, request: Request) -> Response | None:
+    """The hostile answer for this request, or None to let the site answer."""
+    fault, column = site.spec.fault, {site.section(a).split("#")[0].split("?")[0] for a in site.agencies}
+    if request.path == "/robots.txt":
+        return Response(200, b"User-agent: *\nDisallow: /\n", "text/plain") if fault == "robots" else None
+    site.hits += 1
+    in_column = request.path in column
+    answers = {
+        "ts412": lambda: Response(412, _TS_BODY.encode(), headers={"Set-Cookie": "FSSBBIl1UgzbN7N80S=abc; Path=/"}),
+        "jsl521": lambda: None if "__jsl_clearance" in request.headers.get("cookie", "") else Response(521, _JSL_BODY.encode(), headers={"Set-Cookie": "__jsluid_h=0123456789abcdef; path=/"}),
+        "moved": lambda: Response(301, b"", headers={"Location": "/"}) if in_column else None,
+        "gone": lambda: site.not_found() if in_column else None,
+        "soft404": lambda: html_response("<html><head><title>提示</title></head><body>对不起，您访问的页面不存在！</body></html>") if in_column else None,
+        "js_shell": lambda: html_response("<!DOCTYPE html><html><head><meta charset=utf-8><title>政务公开</title><script src=/static/js/chunk-vendors.js></script></head><body><noscript>请启用JavaScript</noscript><div id=app></div></body></html>") if in_column else None,
+        "short_body": lambda: replace(site.handle(request), declared_length=10**6) if in_column else None,
+        "stall": lambda: replace(site.handle(request), stall=site.scenario.stall_seconds) if in_column else None,
+        "flaky503": lambda: Response(503, b"Service Unavailable", "text/plain") if site.hits <= 2 else None,
+        "retry429": lambda: Response(429, b"Too Many Requests", "text/plain", headers={"Retry-After": "1"}) if site.hits <= 1 else None,
+    }
+    return answers[fault]() if fault in answers else None
+
+
+def answer(site: Site, request: Request) -> Response:
+    """What the site sends back, its fault applied first."""
+    if site.spec.fault:
+        assert site.spec.fault in FAULT_STATES, site.spec.fault
+        hostile = _fault_response(site, request)
+        if hostile is not None:
+            return hostile
+    return site.handle(request)
+
+
+def build_site(spec: SiteSpec, scenario: Scenario) -> Site:
+    return SHAPE_CLASSES[spec.shape](spec, scenario)
+
+
+def expected_state(site: Site, agency: AgencySpec, item: Item | None) -> str:
+    """The outcome a correct crawler reaches for one (agency, year)."""
+    fault_state = FAULT_STATES.get(site.spec.fault or "")
+    if fault_state:
+        return fault_state
+    if item is None:
+        return "not_published"
+    return "parse_error" if item.fmt in UNREADABLE else "found"
