@@ -15,7 +15,7 @@ from disclosure_monitor.simulator import Simulator, default_scenario
 @pytest.fixture(scope="module")
 def sim():
     scenario = default_scenario(seed=1, n_agencies=30)
-    scenario = replace(scenario, sites=tuple(replace(s, latency=0.1) if s.name == "trs-1" else s for s in scenario.sites))
+    scenario = replace(scenario, sites=tuple(replace(s, latency=0.5) if s.name == "trs-1" else s for s in scenario.sites))
     with Simulator(scenario) as simulator:
         yield simulator
 

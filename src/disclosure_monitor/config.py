@@ -1,0 +1,268 @@
+"""Typed configuration: one TOML file read into frozen dataclasses, validated in one place.
+
+Each settings class declares its keys as dataclass fields: the field's type, its default
+(absent = required) and the `check` in its metadata are the whole schema, so a new key is
+one new field. Every problem is reported at once, each with the file and key path
+(`agency[3].section`) and what was expected, before any work starts.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from apscheduler.triggers.cron import CronTrigger
+
+from .errors import ConfigError
+
+PASSWORD_ENV = "DISCLOSURE_MONITOR_SMTP_PASSWORD"
+KINDS = ("dept", "gov", "gov_office", "township", "state_council_dept")
+LEVELS = ("province", "prefecture", "county", "township")
+LISTINGS = ("auto", "trs", "hanweb", "gkmlpt", "epoint", "generic")
+SECURITIES = ("none", "starttls", "ssl")
+
+# A check returns what was expected when the value is wrong, None when it is fine.
+Check = Callable[[Any], str | None]
+
+
+def one_of(*choices: str) -> Check:
+    return lambda v: None if v in choices else "one of " + " | ".join(choices)
+
+
+def between(low: float, high: float | None = None) -> Check:
+    def check(v: float) -> str | None:
+        if v < low or (high is not None and v > high):
+            return f"a number from {low}" + (f" to {high}" if high is not None else " up")
+        return None
+
+    return check
+
+
+def non_empty(v: str) -> str | None:
+    return None if v.strip() else "a non-empty string"
+
+
+def http_url(v: str) -> str | None:
+    parts = urlsplit(v)
+    return None if parts.scheme in ("http", "https") and parts.hostname else "an http(s) URL with a host"
+
+
+def iana_zone(v: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone such as Asia/Shanghai"
+    return None
+
+
+def cron_expression(v: str) -> str | None:
+    try:
+        CronTrigger.from_crontab(v)
+    except ValueError as e:
+        return f"a five-field cron expression such as '0 6 * * *' ({e})"
+    return None
+
+
+def address(v: str) -> str | None:
+    return None if "@" in v.strip("@") else "an e-mail address"
+
+
+def addresses(v: tuple[str, ...]) -> str | None:
+    return next((f"e-mail addresses ({a!r} is not one)" for a in v if address(a)), None)
+
+
+def key(default: Any = MISSING, check: Check | None = None, optional: bool = False) -> Any:
+    """A configuration key; `optional` marks one without a default that `load_config` fills in."""
+    return field(default=default, metadata={"check": check, "optional": optional})
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    path: Path = key()  # resolved against the config file's folder
+    evidence: Path = key(optional=True)  # default: "evidence" beside the db
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    user_agent: str = key("disclosure-monitor (+mailto:oversight@example.org)", non_empty)
+    per_host_concurrency: int = key(1, between(1, 16))
+    per_host_delay: float = key(1.0, between(0))
+    timeout: float = key(30.0, between(1))
+    max_retries: int = key(3, between(0, 10))
+    respect_robots: bool = key(True)
+    max_document_mb: float = key(30.0, between(1))
+    years_back: int = key(3, between(1, 20))
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = key("Asia/Shanghai", iana_zone)
+    crawl: str = key("0 6 * * *", cron_expression)
+    digest: str = key("0 9 * * mon", cron_expression)
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    smtp_host: str = key("localhost", non_empty)
+    smtp_port: int = key(25, between(1, 65535))
+    security: str = key("none", one_of(*SECURITIES))
+    username: str = key("")
+    sender: str = key("monitor@example.org", address)
+    recipients: tuple[str, ...] = key((), addresses)
+    subject_prefix: str = key("[政务公开年报监测]")
+
+    @property
+    def password(self) -> str | None:
+        """Read from the environment only, so it is never in a file, a repr or a log."""
+        return os.environ.get(PASSWORD_ENV) or None
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str = key(check=non_empty)
+    kind: str = key(check=one_of(*KINDS))
+    section: str = key(check=http_url)  # the listing page of the column that holds its reports
+    region: str = key("")
+    aliases: tuple[str, ...] = key(())  # other names its report titles use
+    first_year: int | None = key(None, between(2008, 2100))
+    level: str | None = key(None, one_of(*LEVELS))
+    insecure_tls: bool = key(False)  # accept a broken certificate (many county portals have one)
+    listing: str = key("auto", one_of(*LISTINGS))  # the listing shape, when auto-detection guesses wrong
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path  # the file it was read from
+    store: StoreSettings
+    crawl: CrawlSettings
+    schedule: ScheduleSettings
+    email: EmailSettings
+    agencies: tuple[Agency, ...]
+
+
+SECTIONS: dict[str, type] = {
+    "store": StoreSettings,
+    "crawl": CrawlSettings,
+    "schedule": ScheduleSettings,
+    "email": EmailSettings,
+}
+_NOUNS = {str: "a string", int: "an integer", float: "a number", bool: "true or false", Path: "a path"}
+
+
+class _Wrong(Exception):
+    """A value of the wrong type; the argument says what was expected."""
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """`value` as the type `hint` names, or _Wrong. bool is not an int here, though Python says so."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):  # `X | None`: None only ever comes from the default
+        (hint,) = (a for a in typing.get_args(hint) if a is not type(None))
+        return _coerce(value, hint)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        if not isinstance(value, list):
+            raise _Wrong(f"a list ({_NOUNS[item]} each)")
+        return tuple(_coerce(v, item) for v in value)
+    ok = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, int | float) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        Path: isinstance(value, str) and bool(value),
+    }[hint]
+    if not ok:
+        raise _Wrong(_NOUNS[hint])
+    return hint(value)
+
+
+def _read_table(cls: type, table: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    """The keys of `cls` read from one TOML table; problems are appended, not raised."""
+    if not isinstance(table, dict):
+        problems.append(f"{where}: expected a table, got {table!r}")
+        return {}
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in fields(cls)]
+    for unknown in sorted(set(table) - set(known)):
+        problems.append(f"{where}.{unknown}: unknown key; expected one of {', '.join(known)}")
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        path = f"{where}.{f.name}"
+        if f.name not in table:
+            if f.default is MISSING and not f.metadata["optional"]:
+                problems.append(f"{path}: missing; this key is required")
+            continue
+        raw = table[f.name]
+        try:
+            value = _coerce(raw, hints[f.name])
+        except _Wrong as e:
+            problems.append(f"{path}: expected {e}, got {raw!r}")
+            continue
+        check = f.metadata["check"]
+        if check and (expected := check(value)):
+            problems.append(f"{path}: expected {expected}, got {raw!r}")
+            continue
+        values[f.name] = value
+    return values
+
+
+def _store(values: dict[str, Any], folder: Path) -> StoreSettings:
+    """Resolve relative paths against the config file's folder; evidence defaults beside the db."""
+    path = folder / values["path"]
+    evidence = folder / values["evidence"] if "evidence" in values else path.parent / "evidence"
+    return StoreSettings(path=path, evidence=evidence)
+
+
+def _agencies(tables: Any, problems: list[str]) -> tuple[Agency, ...]:
+    if not isinstance(tables, list):
+        problems.append("agency: expected an array of tables ([[agency]] blocks)")
+        return ()
+    agencies: list[Agency] = []
+    first_index: dict[str, int] = {}
+    for i, table in enumerate(tables):
+        where = f"agency[{i}]"
+        before = len(problems)
+        values = _read_table(Agency, table, where, problems)
+        name = values.get("name")
+        if name in first_index:
+            problems.append(f"{where}.name: duplicate agency {name!r}, already agency[{first_index[name]}]")
+        elif name is not None:
+            first_index[name] = i
+        if len(problems) == before:
+            agencies.append(Agency(**values))
+    return tuple(agencies)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a configuration file; raise ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from e
+
+    problems: list[str] = []
+    for unknown in sorted(set(document) - set(SECTIONS) - {"agency"}):
+        problems.append(f"{unknown}: unknown key; expected one of {', '.join(SECTIONS)}, agency")
+    sections = {name: _read_table(cls, document.get(name, {}), name, problems) for name, cls in SECTIONS.items()}
+    agencies = _agencies(document.get("agency", []), problems)
+    if problems:
+        raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
+    return Config(
+        path=path.resolve(),
+        store=_store(sections["store"], path.resolve().parent),
+        crawl=CrawlSettings(**sections["crawl"]),
+        schedule=ScheduleSettings(**sections["schedule"]),
+        email=EmailSettings(**sections["email"]),
+        agencies=agencies,
+    )

@@ -1,0 +1,744 @@
+"""The SQLite store and the evidence folder: the only state shared between runs.
+
+Every write is one explicit transaction, so a crash leaves a report with all its
+figures or no report at all. Raw documents are written once, under their sha256,
+and never changed. The schema grows by appending to `MIGRATIONS`; the views are
+derived and rebuilt on open, so `report_figures_wide` follows the template's keys.
+Timestamps are ISO 8601 UTC text; dates are ISO 8601 text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.db import quote_identifier
+
+from .config import Agency
+from .errors import StoreError
+from .model import Figure, Finding, Report, Value
+from .parse.template import all_figure_keys
+
+SCHEMA_1 = """
+CREATE TABLE agencies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '',
+    section TEXT NOT NULL,
+    level TEXT,
+    first_year INTEGER,
+    aliases TEXT NOT NULL DEFAULT '[]'           -- JSON list
+);
+
+-- One row per (url, bytes) pair; the bytes are in the evidence folder under sha256.
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,                    -- the latest fetch that returned these bytes
+    http_status INTEGER,
+    content_type TEXT,
+    encoding TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    UNIQUE (url, sha256)
+);
+CREATE INDEX documents_sha256 ON documents (sha256);
+
+-- Every version of an agency's report for a year; exactly one is current.
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    year INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    is_current INTEGER NOT NULL DEFAULT 1,
+    superseded_by INTEGER REFERENCES reports (id),
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    url TEXT,
+    title TEXT,
+    printed_agency TEXT,                         -- the agency name as the report prints it
+    published_on TEXT,
+    signed_on TEXT,
+    period_start TEXT,
+    period_end TEXT,
+    title_year INTEGER,
+    period_year INTEGER,
+    template TEXT NOT NULL,
+    source_format TEXT NOT NULL,
+    encoding TEXT,
+    tables_complete TEXT NOT NULL DEFAULT '{}',  -- JSON {"s2": true, ...}
+    sections TEXT NOT NULL DEFAULT '{}',         -- JSON {"s1": "...", ...}
+    notes TEXT NOT NULL DEFAULT '[]',            -- JSON list
+    text TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL,                    -- when version 1 was stored
+    last_changed TEXT NOT NULL,                  -- when this version's bytes were stored
+    UNIQUE (agency_id, year, version)
+);
+CREATE UNIQUE INDEX reports_current ON reports (agency_id, year) WHERE is_current;
+
+-- value: INTEGER for counts, TEXT for decimals (exact), NULL for blank cells.
+CREATE TABLE figures (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    key TEXT NOT NULL,
+    value,
+    raw TEXT,
+    PRIMARY KEY (report_id, key)
+);
+
+-- The crawl's verdict on each agency x year: found, not_published, blocked_antibot, ...
+CREATE TABLE outcomes (
+    agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    year INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    url TEXT,
+    reason TEXT,
+    report_id INTEGER REFERENCES reports (id),
+    run_id INTEGER REFERENCES runs (id),
+    since TEXT NOT NULL,                         -- when the current state began
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (agency_id, year)
+);
+-- One row each time an agency x year changes state.
+CREATE TABLE outcome_history (
+    id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    year INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    url TEXT,
+    reason TEXT,
+    run_id INTEGER REFERENCES runs (id),
+    checked_at TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    counts TEXT NOT NULL DEFAULT '{}'            -- JSON {"agencies": 3, "reports_new": 1, ...}
+);
+
+CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    identity TEXT NOT NULL UNIQUE,               -- sha256 of [agency_id, year, check_id, sorted keys]
+    agency_id INTEGER REFERENCES agencies (id),
+    report_id INTEGER REFERENCES reports (id),
+    year INTEGER,
+    check_id TEXT NOT NULL,
+    keys TEXT NOT NULL DEFAULT '[]',             -- JSON list of figure keys
+    severity TEXT NOT NULL,
+    message_zh TEXT NOT NULL,
+    message_en TEXT NOT NULL,
+    message TEXT GENERATED ALWAYS AS (message_zh) VIRTUAL,
+    expected TEXT,
+    actual TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    resolved_at TEXT,
+    dismissed_at TEXT,
+    dismissed_reason TEXT
+);
+CREATE INDEX findings_open ON findings (resolved_at, severity);
+CREATE INDEX findings_agency_year ON findings (agency_id, year);
+
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    period TEXT NOT NULL,
+    route TEXT NOT NULL DEFAULT 'default',
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    recipients TEXT NOT NULL DEFAULT '[]',       -- JSON list
+    finding_ids TEXT NOT NULL DEFAULT '[]'       -- JSON list of findings.id
+);
+"""
+
+Migration = str | Callable[[sqlite3.Connection], None]
+# Append only: a database at version n gets MIGRATIONS[n:] applied, each in its own transaction.
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1,)
+
+FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
+FROM findings f LEFT JOIN agencies a ON a.id = f.agency_id"""
+OPEN = "f.resolved_at IS NULL AND f.dismissed_at IS NULL"
+
+
+def _wide_view() -> str:
+    columns = "".join(
+        f",\n  max(CASE WHEN f.key = '{key}' THEN f.value END) AS {quote_identifier(key)}"
+        for key in all_figure_keys()
+    )
+    return (
+        "SELECT r.id AS report_id, r.agency_id, a.name AS agency, a.region, a.kind, r.year, r.template"
+        f"{columns}\nFROM reports r JOIN agencies a ON a.id = r.agency_id"
+        "\nLEFT JOIN figures f ON f.report_id = r.id\nWHERE r.is_current\nGROUP BY r.id"
+    )
+
+
+VIEWS: dict[str, Callable[[], str]] = {
+    "report_figures_wide": _wide_view,
+    "open_findings": lambda: f"{FINDINGS_SELECT}\nWHERE {OPEN}",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one evaluation covered: open findings inside it that did not fire are resolved.
+
+    None means every agency or every year; `checks` are check-id prefixes ("A", "X01"),
+    empty for every check.
+    """
+
+    agency_id: int | None = None
+    year: int | None = None
+    checks: tuple[str, ...] = ()
+
+    def covers(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
+        return (
+            self.agency_id in (None, agency_id)
+            and self.year in (None, year)
+            and (not self.checks or check_id.startswith(self.checks))
+        )
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition (over `findings`) and its parameters."""
+        clauses, params = ["1"], []
+        for column in ("agency_id", "year"):
+            if getattr(self, column) is not None:
+                clauses.append(f"{column} = ?")
+                params.append(getattr(self, column))
+        if self.checks:
+            clauses.append("(" + " OR ".join("substr(check_id, 1, ?) = ?" for _ in self.checks) + ")")
+            params += [x for prefix in self.checks for x in (len(prefix), prefix)]
+        return " AND ".join(clauses), params
+
+
+def finding_identity(agency_id: int | None, year: int | None, check_id: str, keys: Iterable[str]) -> str:
+    """The stable identity of a finding: the same problem in the same cells is one row forever."""
+    return hashlib.sha256(json.dumps([agency_id, year, check_id, sorted(keys)]).encode()).hexdigest()
+
+
+def _stamp(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _stored(value: Value) -> int | str | None:
+    """Decimals as text so that 0.10 stays 0.10; counts as integers."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _loaded(value: int | str | None) -> Value:
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a SQL script into statements (executescript would commit our transaction)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+
+
+class Store:
+    """One SQLite database plus its evidence folder. Open with `Store.open`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, evidence_dir: Path) -> None:
+        self.path = path
+        self.evidence_dir = evidence_dir
+        self._conn = conn
+        self._conn.row_factory = sqlite3.Row
+        # For read queries by other modules (`store.db.query(sql)` yields dicts).
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: str | Path, evidence_dir: str | Path) -> Store:
+        """Open or create the store, bringing its schema up to date."""
+        path, evidence_dir = Path(path), Path(evidence_dir)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            evidence_dir.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: no hidden transactions; every write says BEGIN itself.
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+        except (OSError, sqlite3.DatabaseError) as e:
+            raise StoreError(f"{path}: cannot open the store: {e}") from e
+        store = cls(conn, path, evidence_dir)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; rollback on any error. Locked or full disk → StoreError."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: {e}") from e
+
+    def _migrate(self) -> None:
+        try:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            current = self._conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a disclosure-monitor store: {e}") from e
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this program knows ({len(MIGRATIONS)})"
+            )
+        for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self._transaction() as conn:
+                if isinstance(migration, str):
+                    for statement in _statements(migration):
+                        conn.execute(statement)
+                else:
+                    migration(conn)
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, _stamp(None)))
+        with self._transaction():
+            for name, sql in VIEWS.items():
+                self.db.create_view(name, sql(), replace=True)
+
+    # -- agencies ---------------------------------------------------------------------------
+
+    def upsert_agencies(self, agencies: Iterable[Agency]) -> dict[str, int]:
+        """Insert or update the configured agencies by name; returns name → id."""
+        ids: dict[str, int] = {}
+        with self._transaction() as conn:
+            for a in agencies:
+                ids[a.name] = conn.execute(
+                    """INSERT INTO agencies (name, kind, region, section, level, first_year, aliases)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, region = excluded.region,
+                        section = excluded.section, level = excluded.level,
+                        first_year = excluded.first_year, aliases = excluded.aliases
+                    RETURNING id""",
+                    (a.name, a.kind, a.region, a.section, a.level, a.first_year, json.dumps(a.aliases, ensure_ascii=False)),
+                ).fetchone()[0]
+        return ids
+
+    # -- documents and evidence ---------------------------------------------------------------
+
+    def evidence_path(self, sha256: str) -> Path:
+        return self.evidence_dir / sha256[:2] / sha256[2:4] / sha256
+
+    def _write_evidence(self, sha256: str, data: bytes) -> None:
+        """Write once: temp file, fsync, then link into place, which fails rather than overwrite."""
+        target = self.evidence_path(sha256)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(temp, 0o640)
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                return  # another process stored the same bytes first
+            folder = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        finally:
+            os.unlink(temp)
+
+    def add_document(
+        self,
+        url: str,
+        data: bytes,
+        *,
+        http_status: int | None = 200,
+        content_type: str | None = None,
+        encoding: str | None = None,
+        final_url: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        now: datetime | None = None,
+    ) -> tuple[int, bool]:
+        """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            self._write_evidence(sha256, data)
+        except OSError as e:
+            raise StoreError(f"{self.evidence_dir}: cannot write evidence: {e}") from e
+        with self._transaction() as conn:
+            seen = conn.execute("SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+            document_id = conn.execute(
+                """INSERT INTO documents (url, final_url, sha256, size, fetched_at, http_status,
+                    content_type, encoding, etag, last_modified)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (url, sha256) DO UPDATE SET final_url = excluded.final_url,
+                    fetched_at = excluded.fetched_at, http_status = excluded.http_status,
+                    content_type = excluded.content_type, encoding = excluded.encoding,
+                    etag = excluded.etag, last_modified = excluded.last_modified
+                RETURNING id""",
+                (url, final_url, sha256, len(data), _stamp(now), http_status, content_type, encoding, etag, last_modified),
+            ).fetchone()[0]
+        return document_id, seen is None
+
+    def latest_document(self, url: str) -> dict[str, Any] | None:
+        """The most recent fetch of `url` (for conditional GET: etag, last_modified)."""
+        return next(
+            self.db.query("SELECT * FROM documents WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1", [url]),
+            None,
+        )
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def save_report(
+        self,
+        agency_id: int,
+        year: int,
+        report: Report,
+        document_id: int,
+        url: str | None = None,
+        title: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> int:
+        """Store a parsed report and all its figures in one transaction; returns the report id.
+
+        The same bytes as the current version → the current id, unchanged. Other bytes → a
+        new current version; the old one stays, marked superseded, for D07 and for history.
+        """
+        stamp = _stamp(now)
+        with self._transaction() as conn:
+            document = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if document is None:
+                raise StoreError(f"{self.path}: no document {document_id}")
+            current = conn.execute(
+                """SELECT r.id, r.version, r.first_seen, d.sha256 FROM reports r
+                JOIN documents d ON d.id = r.document_id
+                WHERE r.agency_id = ? AND r.year = ? AND r.is_current""",
+                (agency_id, year),
+            ).fetchone()
+            if current and current["sha256"] == document["sha256"]:
+                return int(current["id"])
+            if current:
+                conn.execute("UPDATE reports SET is_current = 0 WHERE id = ?", (current["id"],))
+            report_id = conn.execute(
+                """INSERT INTO reports (agency_id, year, version, document_id, url, title, printed_agency,
+                    published_on, signed_on, period_start, period_end, title_year, period_year, template,
+                    source_format, encoding, tables_complete, sections, notes, text, first_seen, last_changed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (
+                    agency_id,
+                    year,
+                    current["version"] + 1 if current else 1,
+                    document_id,
+                    url,
+                    title or report.title,
+                    report.agency,
+                    _iso(report.published_on),
+                    _iso(report.signed_on),
+                    _iso(report.period_start),
+                    _iso(report.period_end),
+                    report.title_year,
+                    report.period_year,
+                    report.template,
+                    report.source_format,
+                    report.encoding,
+                    json.dumps(report.tables_complete),
+                    json.dumps(report.sections, ensure_ascii=False),
+                    json.dumps(report.notes, ensure_ascii=False),
+                    report.text,
+                    current["first_seen"] if current else stamp,
+                    stamp,
+                ),
+            ).fetchone()[0]
+            if current:
+                conn.execute("UPDATE reports SET superseded_by = ? WHERE id = ?", (report_id, current["id"]))
+            conn.executemany(
+                "INSERT INTO figures (report_id, key, value, raw) VALUES (?, ?, ?, ?)",
+                ((report_id, f.key, _stored(f.value), f.raw) for f in report.figures.values()),
+            )
+        return int(report_id)
+
+    def current_report(self, agency_id: int, year: int) -> Report | None:
+        """The current version of an agency's report for `year`, rebuilt as the parser made it.
+
+        The previous year's report, for the cross-year checks, is `current_report(a, year - 1)`.
+        """
+        row = self._conn.execute(
+            "SELECT * FROM reports WHERE agency_id = ? AND year = ? AND is_current", (agency_id, year)
+        ).fetchone()
+        return self._rebuild(row) if row else None
+
+    def report(self, report_id: int) -> Report | None:
+        """Any stored version by id, current or superseded."""
+        row = self._conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return self._rebuild(row) if row else None
+
+    def _rebuild(self, row: sqlite3.Row) -> Report:
+        figures = self._conn.execute(
+            "SELECT key, value, raw FROM figures WHERE report_id = ? ORDER BY rowid", (row["id"],)
+        )
+        return Report(
+            agency=row["printed_agency"],
+            year=row["year"],
+            title=row["title"],
+            period_start=_date(row["period_start"]),
+            period_end=_date(row["period_end"]),
+            signed_on=_date(row["signed_on"]),
+            published_on=_date(row["published_on"]),
+            template=row["template"],
+            source_format=row["source_format"],
+            encoding=row["encoding"],
+            figures={key: Figure(key, _loaded(value), raw) for key, value, raw in figures},
+            sections=json.loads(row["sections"]),
+            tables_complete=json.loads(row["tables_complete"]),
+            notes=json.loads(row["notes"]),
+            text=row["text"],
+            title_year=row["title_year"],
+            period_year=row["period_year"],
+        )
+
+    def report_history(self, agency_id: int, year: int) -> list[dict[str, Any]]:
+        """Every stored version, oldest first: id, version, is_current, sha256, url, dates, first_seen, last_changed."""
+        return list(
+            self.db.query(
+                """SELECT r.id, r.version, r.is_current, d.sha256, r.url, r.published_on, r.signed_on,
+                    r.first_seen, r.last_changed
+                FROM reports r JOIN documents d ON d.id = r.document_id
+                WHERE r.agency_id = ? AND r.year = ? ORDER BY r.version""",
+                [agency_id, year],
+            )
+        )
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    def record_outcome(
+        self,
+        agency_id: int,
+        year: int,
+        state: str,
+        *,
+        url: str | None = None,
+        reason: str | None = None,
+        report_id: int | None = None,
+        run_id: int | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Set the crawl's verdict for an agency × year; a change of state is also kept in outcome_history."""
+        stamp = _stamp(now)
+        with self._transaction() as conn:
+            before = conn.execute(
+                "SELECT state FROM outcomes WHERE agency_id = ? AND year = ?", (agency_id, year)
+            ).fetchone()
+            conn.execute(
+                """INSERT INTO outcomes (agency_id, year, state, url, reason, report_id, run_id, since, checked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (agency_id, year) DO UPDATE SET state = excluded.state, url = excluded.url,
+                    reason = excluded.reason, report_id = excluded.report_id, run_id = excluded.run_id,
+                    checked_at = excluded.checked_at,
+                    since = CASE WHEN outcomes.state = excluded.state THEN outcomes.since ELSE excluded.since END""",
+                (agency_id, year, state, url, reason, report_id, run_id, stamp, stamp),
+            )
+            if before is None or before["state"] != state:
+                conn.execute(
+                    """INSERT INTO outcome_history (agency_id, year, state, url, reason, run_id, checked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    (agency_id, year, state, url, reason, run_id, stamp),
+                )
+
+    def outcomes(self, agency_id: int | None = None) -> list[dict[str, Any]]:
+        """Current outcomes with the agency's name and kind, for the publication checks."""
+        where, params = ("WHERE o.agency_id = ?", [agency_id]) if agency_id is not None else ("", [])
+        return list(
+            self.db.query(
+                f"""SELECT o.*, a.name AS agency, a.kind FROM outcomes o JOIN agencies a ON a.id = o.agency_id
+                {where} ORDER BY a.name, o.year""",
+                params,
+            )
+        )
+
+    # -- findings -----------------------------------------------------------------------------
+
+    def _agency_id(self, conn: sqlite3.Connection, scope: Scope, finding: Finding) -> int | None:
+        """The scope's agency when it has one (`finding.agency` may be the name as printed)."""
+        if scope.agency_id is not None or finding.agency is None:
+            return scope.agency_id
+        row = conn.execute("SELECT id FROM agencies WHERE name = ?", (finding.agency,)).fetchone()
+        if row is None:
+            raise ValueError(f"finding {finding.check_id} names an unknown agency {finding.agency!r}")
+        return int(row["id"])
+
+    def sync_findings(
+        self, scope: Scope, findings: Iterable[Finding], now: datetime | None = None
+    ) -> dict[str, int]:
+        """Make the stored findings of `scope` agree with what the checks just raised.
+
+        New identity → inserted; seen again → last_seen and wording updated; resolved and
+        firing again → reopened; open in scope but not raised → resolved. Dismissed findings
+        stay dismissed. Returns counts: new, seen, reopened, resolved.
+        """
+        stamp = _stamp(now)
+        counts = dict.fromkeys(("new", "seen", "reopened", "resolved"), 0)
+        with self._transaction() as conn:
+            fired: set[str] = set()
+            for finding in findings:
+                agency_id = self._agency_id(conn, scope, finding)
+                year = finding.year if finding.year is not None else scope.year
+                if not scope.covers(agency_id, year, finding.check_id):
+                    raise ValueError(f"finding {finding.check_id} ({agency_id}, {year}) is outside {scope}")
+                identity = finding_identity(agency_id, year, finding.check_id, finding.keys)
+                fired.add(identity)
+                report = conn.execute(
+                    "SELECT id FROM reports WHERE agency_id = ? AND year = ? AND is_current", (agency_id, year)
+                ).fetchone()
+                wording = (
+                    finding.severity,
+                    finding.message_zh,
+                    finding.message_en,
+                    finding.expected,
+                    finding.actual,
+                    report["id"] if report else None,
+                    stamp,
+                )
+                before = conn.execute("SELECT resolved_at FROM findings WHERE identity = ?", (identity,)).fetchone()
+                if before is None:
+                    conn.execute(
+                        """INSERT INTO findings (identity, agency_id, year, check_id, keys, severity, message_zh,
+                            message_en, expected, actual, report_id, last_seen, first_seen)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (identity, agency_id, year, finding.check_id, json.dumps(list(finding.keys)), *wording, stamp),
+                    )
+                    counts["new"] += 1
+                    continue
+                conn.execute(
+                    """UPDATE findings SET severity = ?, message_zh = ?, message_en = ?, expected = ?, actual = ?,
+                        report_id = ?, last_seen = ?, resolved_at = NULL WHERE identity = ?""",
+                    (*wording, identity),
+                )
+                counts["reopened" if before["resolved_at"] else "seen"] += 1
+            where, params = scope.where()
+            stale = [
+                (stamp, row["id"])
+                for row in conn.execute(f"SELECT id, identity FROM findings WHERE resolved_at IS NULL AND {where}", params)
+                if row["identity"] not in fired
+            ]
+            conn.executemany("UPDATE findings SET resolved_at = ? WHERE id = ?", stale)
+            counts["resolved"] = len(stale)
+        return counts
+
+    def dismiss_finding(self, finding_id: int, reason: str, now: datetime | None = None) -> None:
+        """A person judged the finding wrong or accepted; it leaves the digest for good."""
+        with self._transaction() as conn:
+            changed = conn.execute(
+                "UPDATE findings SET dismissed_at = ?, dismissed_reason = ? WHERE id = ?",
+                (_stamp(now), reason, finding_id),
+            ).rowcount
+        if not changed:
+            raise StoreError(f"{self.path}: no finding {finding_id}")
+
+    def findings(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """Findings with agency name, region and kind; `keys` decoded. Errors first."""
+        where = f"WHERE {OPEN}" if open_only else ""
+        rows = self.db.query(
+            f"""{FINDINGS_SELECT} {where}
+            ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                a.name, f.year, f.check_id, f.id"""
+        )
+        return [{**row, "keys": json.loads(row["keys"])} for row in rows]
+
+    # -- runs and digests ---------------------------------------------------------------------
+
+    def start_run(self, now: datetime | None = None) -> int:
+        with self._transaction() as conn:
+            return int(conn.execute("INSERT INTO runs (started_at) VALUES (?) RETURNING id", (_stamp(now),)).fetchone()[0])
+
+    def finish_run(self, run_id: int, counts: Mapping[str, int], now: datetime | None = None) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, counts = ? WHERE id = ?", (_stamp(now), json.dumps(dict(counts)), run_id)
+            )
+
+    def add_digest(
+        self,
+        idempotency_key: str,
+        *,
+        period: str,
+        route: str = "default",
+        recipients: Iterable[str],
+        finding_ids: Iterable[int],
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Record a digest about to be sent; the same key returns the existing row (sent or not)."""
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO digests (idempotency_key, period, route, created_at, recipients, finding_ids)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING""",
+                (idempotency_key, period, route, _stamp(now), json.dumps(list(recipients)), json.dumps(list(finding_ids))),
+            )
+        return next(self.db.query("SELECT * FROM digests WHERE idempotency_key = ?", [idempotency_key]))
+
+    def mark_digest_sent(self, digest_id: int, now: datetime | None = None) -> None:
+        with self._transaction() as conn:
+            conn.execute("UPDATE digests SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (_stamp(now), digest_id))
+
+    # -- digest delivery and status (queries for digest/send.py and `status`) ---------------
+
+    def digest_by_key(self, idempotency_key: str) -> dict[str, Any] | None:
+        return next(self.db.query("SELECT * FROM digests WHERE idempotency_key = ?", [idempotency_key]), None)
+
+    def pending_digests(self) -> list[dict[str, Any]]:
+        """Digests recorded but never accepted by the SMTP server, oldest period first."""
+        return list(self.db.query("SELECT * FROM digests WHERE sent_at IS NULL ORDER BY period, id"))
+
+    def set_digest_findings(self, digest_id: int, finding_ids: Iterable[int]) -> None:
+        """What a pending digest carries now: a retry rebuilds it from the current findings."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE digests SET finding_ids = ? WHERE id = ? AND sent_at IS NULL",
+                (json.dumps(list(finding_ids)), digest_id),
+            )
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The most recent run, `counts` decoded; None before the first."""
+        row = next(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"), None)
+        return {**row, "counts": json.loads(row["counts"])} if row else None

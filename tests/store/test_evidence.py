@@ -1,0 +1,43 @@
+"""Evidence: the bytes of every fetched document, written once under their sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+
+from disclosure_monitor.store import Store
+
+URL = "http://127.0.0.1:8765/ganxian/zfxxgknb/2024/report.html"
+
+
+def test_bytes_are_kept_under_their_sha256(store: Store) -> None:
+    data = "<html>赣县区融媒体中心2023年政府信息公开工作年度报告</html>".encode("gbk")
+    document_id, is_new = store.add_document(URL, data, http_status=200, content_type="text/html", encoding="gbk")
+    sha = hashlib.sha256(data).hexdigest()
+    path = store.evidence_dir / sha[:2] / sha[2:4] / sha
+    assert is_new and path.read_bytes() == data
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    row = store.db["documents"].get(document_id)
+    assert (row["sha256"], row["size"], row["encoding"]) == (sha, len(data), "gbk")
+
+
+def test_the_same_bytes_are_not_new(store: Store) -> None:
+    first, _ = store.add_document(URL, b"report", etag='"v1"')
+    again, is_new = store.add_document(URL, b"report", etag='"v2"')
+    mirror, mirror_is_new = store.add_document(URL.replace("2024", "mirror"), b"report")
+    assert again == first and not is_new
+    assert mirror != first and not mirror_is_new
+    assert store.latest_document(URL)["etag"] == '"v2"'
+    assert store.db["documents"].count == 2
+
+
+def test_an_evidence_file_is_never_overwritten(store: Store) -> None:
+    data = b"the report as first fetched"
+    path = store.evidence_path(hashlib.sha256(data).hexdigest())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"already here")
+    before = path.stat()
+    store.add_document(URL, data)
+    assert path.read_bytes() == b"already here"
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind

@@ -1,0 +1,123 @@
+"""Configuration: the shipped example is valid, and every kind of mistake is refused by key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from disclosure_monitor.cli import main
+from disclosure_monitor.config import PASSWORD_ENV, load_config
+from disclosure_monitor.errors import ConfigError
+
+EXAMPLE = Path(__file__).parents[1] / "config" / "example.toml"
+
+VALID = """
+[store]
+path = "data/monitor.db"
+
+[schedule]
+timezone = "Asia/Shanghai"
+crawl = "0 6 * * *"
+digest = "0 9 * * mon"
+
+[[agency]]
+name = "赣州市赣县区融媒体中心"
+kind = "dept"
+region = "江西省赣州市赣县区"
+section = "http://127.0.0.1:8765/ganxian/zfxxgknb/index.html"
+aliases = ["赣县区融媒体中心"]
+first_year = 2021
+
+[[agency]]
+name = "平潭综合实验区管理委员会"
+kind = "gov"
+section = "http://127.0.0.1:8765/pingtan/ndbg/index.html"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "monitor.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_is_valid_and_stays_on_loopback() -> None:
+    config = load_config(EXAMPLE)
+    assert config.agencies
+    assert {urlsplit(a.section).hostname for a in config.agencies} == {"127.0.0.1"}
+    assert config.email.smtp_host == "127.0.0.1"
+    assert main(["validate-config", str(EXAMPLE)]) == 0
+    assert main(["validate-config", "-c", str(EXAMPLE)]) == 0
+
+
+def test_defaults_and_paths_relative_to_the_config_folder(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, VALID))
+    assert config.store.path == tmp_path / "data" / "monitor.db"
+    assert config.store.evidence == tmp_path / "data" / "evidence"
+    assert config.crawl.per_host_concurrency == 1 and config.crawl.respect_robots is True
+    assert config.agencies[1].region == "" and config.agencies[1].listing == "auto"
+    assert config.agencies[0].aliases == ("赣县区融媒体中心",)
+
+    explicit = load_config(write(tmp_path, VALID.replace('path = "data/monitor.db"', 'path = "/srv/m.db"\nevidence = "ev"')))
+    assert explicit.store.path == Path("/srv/m.db")
+    assert explicit.store.evidence == tmp_path / "ev"
+
+
+MISTAKES = [
+    ("colour = 1\n" + VALID, "colour: unknown key"),
+    (VALID.replace('kind = "gov"', 'kind = "gov"\nnickname = "x"'), "agency[1].nickname: unknown key"),
+    (VALID + "[crawl]\ntimeout = '30'\n", "crawl.timeout: expected a number, got '30'"),
+    (VALID + "[crawl]\nmax_retries = true\n", "crawl.max_retries: expected an integer"),
+    (VALID + "[crawl]\nper_host_delay = -1\n", "crawl.per_host_delay: expected a number from 0"),
+    (VALID.replace('aliases = ["赣县区融媒体中心"]', 'aliases = "赣县区融媒体中心"'), "agency[0].aliases: expected a list"),
+    (VALID.replace("http://127.0.0.1:8765/pingtan", "ftp://127.0.0.1/pingtan"), "agency[1].section: expected an http(s) URL"),
+    (VALID.replace("http://127.0.0.1:8765/pingtan", "http:///pingtan"), "agency[1].section: expected an http(s) URL"),
+    (VALID.replace('"0 9 * * mon"', '"0 9 * *"'), "schedule.digest: expected a five-field cron expression"),
+    (VALID.replace('"0 6 * * *"', '"61 6 * * *"'), "schedule.crawl: expected a five-field cron expression"),
+    (VALID.replace("Asia/Shanghai", "Asia/Gotham"), "schedule.timezone: expected an IANA time zone"),
+    (VALID.replace('kind = "dept"', 'kind = "ministry"'), "agency[0].kind: expected one of dept | gov"),
+    (VALID.replace("first_year = 2021", 'first_year = 2021\nlevel = "city"'), "agency[0].level: expected one of province"),
+    (VALID.replace("first_year = 2021", "first_year = 1999"), "agency[0].first_year: expected a number from 2008"),
+    (VALID.replace('kind = "gov"', 'kind = "gov"\nlisting = "magic"'), "agency[1].listing: expected one of auto"),
+    (VALID.replace("平潭综合实验区管理委员会", "赣州市赣县区融媒体中心"), "agency[1].name: duplicate agency"),
+    (VALID.replace('section = "http://127.0.0.1:8765/pingtan/ndbg/index.html"', ""), "agency[1].section: missing"),
+    (VALID.replace('path = "data/monitor.db"', ""), "store.path: missing"),
+    (VALID + "[email]\nsecurity = 'tls'\n", "email.security: expected one of none | starttls | ssl"),
+    (VALID + "[email]\nrecipients = ['oversight']\n", "email.recipients: expected e-mail addresses"),
+    ('[store]\npath = "m.db"\n[agency]\nname = "x"\n', "agency: expected an array of tables"),
+    (VALID + "[store\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MISTAKES, ids=[m for _, m in MISTAKES])
+def test_each_mistake_is_named_by_file_and_key_path(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert f"{path}: " in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, VALID.replace('kind = "dept"', 'kind = "bureau"').replace("Asia/Shanghai", "Nowhere"))
+    assert main(["validate-config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "agency[0].kind" in err and "schedule.timezone" in err
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_password_comes_only_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    config = load_config(write(tmp_path, VALID))
+    assert config.email.password is None
+    monkeypatch.setenv(PASSWORD_ENV, "s3cret-value")
+    assert config.email.password == "s3cret-value"
+    assert "s3cret-value" not in repr(config)
+    with pytest.raises(ConfigError, match=r"email\.password: unknown key"):
+        load_config(write(tmp_path, VALID + "[email]\npassword = 'x'\n"))
