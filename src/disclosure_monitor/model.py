@@ -6,6 +6,9 @@ checks and digest can exchange them without importing each other.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -56,6 +59,19 @@ class Report:
     def value(self, key: str) -> Value:
         figure = self.figures.get(key)
         return figure.value if figure else None
+
+    def fingerprint(self) -> str:
+        """A hash of what the report says: figures, dates and section texts.
+
+        Portal pages change bytes for reasons that are not edits (a view counter, the
+        date in the page header); a report counts as changed only when this changes.
+        """
+        content = {
+            "figures": sorted((k, str(f.value)) for k, f in self.figures.items()),
+            "dates": [str(d) for d in (self.signed_on, self.published_on, self.period_start, self.period_end)],
+            "sections": {k: re.sub(r"\s+", "", v) for k, v in sorted(self.sections.items())},
+        }
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
         """The object `parse --json` prints (spec/interface.md)."""

@@ -168,7 +168,13 @@ CREATE TABLE digests (
 
 Migration = str | Callable[[sqlite3.Connection], None]
 # Append only: a database at version n gets MIGRATIONS[n:] applied, each in its own transaction.
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1,)
+# Version 2: what a report says, hashed, so that a page whose bytes change without its
+# content changing (a view counter, a date in the header) is not a new version.
+SCHEMA_2 = """
+ALTER TABLE reports ADD COLUMN content_sha256 TEXT;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2)
 
 FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
 FROM findings f LEFT JOIN agencies a ON a.id = f.agency_id"""
@@ -443,29 +449,32 @@ class Store:
     ) -> int:
         """Store a parsed report and all its figures in one transaction; returns the report id.
 
-        The same bytes as the current version → the current id, unchanged. Other bytes → a
-        new current version; the old one stays, marked superseded, for D07 and for history.
+        The same bytes, or other bytes saying the same (`Report.fingerprint`), as the current
+        version → the current id, unchanged. Otherwise a new current version; the old one
+        stays, marked superseded, for D07 and for history.
         """
+        fingerprint = report.fingerprint()
         stamp = _stamp(now)
         with self._transaction() as conn:
             document = conn.execute("SELECT sha256 FROM documents WHERE id = ?", (document_id,)).fetchone()
             if document is None:
                 raise StoreError(f"{self.path}: no document {document_id}")
             current = conn.execute(
-                """SELECT r.id, r.version, r.first_seen, d.sha256 FROM reports r
+                """SELECT r.id, r.version, r.first_seen, r.content_sha256, d.sha256 FROM reports r
                 JOIN documents d ON d.id = r.document_id
                 WHERE r.agency_id = ? AND r.year = ? AND r.is_current""",
                 (agency_id, year),
             ).fetchone()
-            if current and current["sha256"] == document["sha256"]:
+            if current and (current["sha256"] == document["sha256"] or current["content_sha256"] == fingerprint):
                 return int(current["id"])
             if current:
                 conn.execute("UPDATE reports SET is_current = 0 WHERE id = ?", (current["id"],))
             report_id = conn.execute(
                 """INSERT INTO reports (agency_id, year, version, document_id, url, title, printed_agency,
                     published_on, signed_on, period_start, period_end, title_year, period_year, template,
-                    source_format, encoding, tables_complete, sections, notes, text, first_seen, last_changed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    source_format, encoding, tables_complete, sections, notes, text, first_seen, last_changed,
+                    content_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (
                     agency_id,
                     year,
@@ -489,6 +498,7 @@ class Store:
                     report.text,
                     current["first_seen"] if current else stamp,
                     stamp,
+                    fingerprint,
                 ),
             ).fetchone()[0]
             if current:
@@ -542,8 +552,8 @@ class Store:
         """Every stored version, oldest first: id, version, is_current, sha256, url, dates, first_seen, last_changed."""
         return list(
             self.db.query(
-                """SELECT r.id, r.version, r.is_current, d.sha256, r.url, r.published_on, r.signed_on,
-                    r.first_seen, r.last_changed
+                """SELECT r.id, r.version, r.is_current, d.sha256, r.content_sha256, r.url, r.published_on,
+                    r.signed_on, r.first_seen, r.last_changed
                 FROM reports r JOIN documents d ON d.id = r.document_id
                 WHERE r.agency_id = ? AND r.year = ? ORDER BY r.version""",
                 [agency_id, year],

@@ -88,3 +88,14 @@ def test_previous_year_and_wide_view(store: Store, agency_ids: dict[str, int], c
     assert wide[2021]["agency"] == PINGTAN and wide[2021]["kind"] == "gov"
     assert wide[2023]["apply.new.total"] == corpus_report("006").value("apply.new.total")
     assert wide[2019]["a20_1.normative.issued"] is None  # a 2021-only key in a 2019 report
+
+
+def test_new_bytes_saying_the_same_are_not_a_new_version(
+    store: Store, agency_ids: dict[str, int], corpus_report: Callable[[str], Report]
+) -> None:
+    """A page whose view counter or header date changed is the same report (no false D07)."""
+    first = store_report(store, agency_ids[GANXIAN], corpus_report("000"), b"page, 17 views")
+    again = store_report(store, agency_ids[GANXIAN], corpus_report("000"), b"page, 18 views")
+    assert again == first
+    assert store.db["reports"].count == 1
+    assert store.db["documents"].count == 2  # both fetches stay as evidence

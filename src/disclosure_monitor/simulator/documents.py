@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import io
 import json
+import zipfile
 import zlib
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
@@ -519,6 +520,9 @@ def render_docx(spec: ReportSpec) -> bytes:
 
     document = docx.Document()
     document.core_properties.title = spec.title
+    # The same report renders to the same bytes: a portal's file does not change per download.
+    stamp = datetime.combine(spec.signed, datetime.min.time())
+    document.core_properties.created = document.core_properties.modified = stamp
     document.add_heading(spec.title, level=1)
     document.add_paragraph(preamble(spec))
     for _, heading, body in sections(spec, spec.figures()):
@@ -538,7 +542,18 @@ def render_docx(spec: ReportSpec) -> bytes:
         document.add_paragraph(line).alignment = 2  # right
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue(), stamp)
+
+
+def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
+    """Rewrite a zip with every member dated `stamp`, so its bytes do not depend on the clock."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info))
+    return out.getvalue()
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -103,7 +103,8 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
         def serve(self) -> None:
             url = urlsplit(self.path)
             if url.path == LOG_PATH:
-                return self.send(Response(200, json.dumps(log.snapshot(), ensure_ascii=False).encode(), "application/json"))
+                self.send(Response(200, json.dumps(log.snapshot(), ensure_ascii=False).encode(), "application/json"))
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             length = int(headers.get("content-length") or 0)
             request = Request(self.command, url.path, dict(parse_qsl(url.query)), headers, self.rfile.read(length), url.query)
@@ -113,13 +114,12 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             try:
                 if site.spec.latency:
                     time.sleep(site.spec.latency)
-                response = answer(site, request)
-                status = response.status
-                self.send(response, request)
+                status = self.send(answer(site, request), request)
             finally:
                 log.end(entry, status)
 
-        def send(self, response: Response, request: Request | None = None) -> None:
+        def send(self, response: Response, request: Request | None = None) -> int:
+            """Write the answer (a 304 when the client's validators match); return its status."""
             headers = dict(response.headers)
             if response.last_modified is not None and request is not None:
                 etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
@@ -141,6 +141,7 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
                 time.sleep(response.stall)
             if self.command != "HEAD":
                 self.wfile.write(response.body)
+            return response.status
 
     return Handler
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import posixpath
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -198,7 +199,7 @@ class Site:
 
     def attachment_link(self, item: Item) -> str:
         name = html.escape(f"{item.title}.{EXTENSIONS[item.fmt]}")
-        href = "./" + item.attachment.rsplit("/", 1)[1]
+        href = "./" + posixpath.relpath(item.attachment, posixpath.dirname(item.path))
         month = item.attachment.rsplit("/", 2)[1]
         oldsrc = f"/protect/P0{month}/{item.attachment.rsplit('/', 1)[1]}"
         return (

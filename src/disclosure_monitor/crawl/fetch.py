@@ -1,0 +1,380 @@
+"""The one place that opens connections: politeness, robots.txt, conditional GET,
+retries, size caps and the classification of what a portal answered.
+
+Every request to a host waits for that host's turn (at most `per_host_concurrency`
+in flight, starts at least `per_host_delay` apart, or the robots.txt Crawl-delay if
+longer), so callers may fire requests at will. Answers that are not content become
+`errors.FetchError` leaves, each one an outcome state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import re
+import ssl
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from ..config import CrawlSettings
+from ..errors import (
+    BlockedByAntibot,
+    ColumnMissing,
+    ColumnMoved,
+    DocumentTooLarge,
+    FetchError,
+    NetworkFailure,
+    RobotsDisallowed,
+    TLSFailure,
+)
+from ..parse.document import decode, sniff_format
+
+# A desktop browser, so portals serve their desktop pages, followed by the honest contact token.
+DESKTOP_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+BREAKER_THRESHOLD = 5  # consecutive failures after which a host is given up for the run
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 120.0  # seconds, before scaling by backoff_base
+
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+ANTIBOT_STATUS = frozenset({412, 512, 521})
+# Challenge scripts of 瑞数 ($_ts) and 加速乐 (__jsl*), and the Chinese "security check" banner.
+ANTIBOT_MARKERS = (b"$_ts", b"__jsluid", b"__jsl_clearance", "安全验证".encode(), "安全验证".encode("gb18030"))
+TINY_BODY = 2048  # bytes: a 202 this small is a challenge, not a page
+SOFT_404_CHARS = 2000
+SOFT_404 = re.compile(r"页面不存在|找不到|无法找到|错误页面|not found|\b404\b", re.I)
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
+_TEXT_TYPES = ("text/", "xml", "json", "javascript")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One answer with content (or a 304 saying the caller's copy is current)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    content: bytes
+    sha256: str
+    encoding: str | None  # for text answers: the charset the bytes were decoded with
+    fetched_at: datetime
+    not_modified: bool = False
+    text: str | None = field(default=None, repr=False)  # decoded text answers
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+@dataclass
+class FetchStats:
+    """Counts for the run summary."""
+
+    requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+    retries: int = 0
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    delay: float
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots_read: bool = False
+    robots: Protego | None = None
+    next_start: float = 0.0
+    failures: int = 0
+
+
+class _Transient(Exception):
+    """An attempt worth repeating; `retry_after` is the server's wish in seconds."""
+
+    def __init__(self, error: FetchError, retry_after: float | None = None) -> None:
+        self.error, self.retry_after = error, retry_after
+
+
+def _visible_text(text: str) -> str:
+    return _TAGS.sub(" ", text).strip()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_text(content_type: str | None, data: bytes, url: str) -> bool:
+    if content_type and any(t in content_type.lower() for t in _TEXT_TYPES):
+        return sniff_format(data, url, content_type) in ("html", "text")
+    return not content_type and sniff_format(data, url) == "html"
+
+
+def host_of(url: str) -> str:
+    """The politeness key: scheme-less host:port, lower case."""
+    return urlsplit(url).netloc.lower()
+
+
+class Fetcher:
+    """A polite async HTTP client; use as `async with Fetcher(settings) as f: await f.get(url)`.
+
+    `backoff_base` scales every wait between retries (1 s → 1, 3, 9 s; tests pass 0.01)
+    and the server's Retry-After.
+    """
+
+    def __init__(self, settings: CrawlSettings, *, backoff_base: float | None = None) -> None:
+        self.settings = settings
+        self.backoff_base = backoff_base if backoff_base is not None else getattr(settings, "backoff_base", 1.0)
+        self.max_bytes = int(settings.max_document_mb * 1024 * 1024)
+        self.user_agent = f"{DESKTOP_UA} {settings.user_agent}"
+        self.stats = FetchStats()
+        self._hosts: dict[str, _Host] = {}
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    def _client(self, insecure_tls: bool) -> httpx.AsyncClient:
+        if insecure_tls not in self._clients:
+            self._clients[insecure_tls] = httpx.AsyncClient(
+                verify=not insecure_tls,
+                timeout=httpx.Timeout(self.settings.timeout),
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                headers={
+                    "User-Agent": self.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                    "Accept-Language": "zh-CN,zh;q=0.9",
+                },
+                follow_redirects=False,
+                # No cookies: we do not solve challenges, and on one IP they would leak between ports.
+                cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
+            )
+        return self._clients[insecure_tls]
+
+    def _host(self, url: str) -> _Host:
+        key = host_of(url)
+        if key not in self._hosts:
+            self._hosts[key] = _Host(asyncio.Semaphore(self.settings.per_host_concurrency), self.settings.per_host_delay)
+        return self._hosts[key]
+
+    # -- public --------------------------------------------------------------------------------
+
+    async def get(self, url: str, **options: Any) -> Fetched:
+        """GET `url`; see `request` for the options."""
+        return await self.request("GET", url, **options)
+
+    async def post(self, url: str, **options: Any) -> Fetched:
+        """POST `url` with `data` (a form) or `json`; see `request` for the options."""
+        return await self.request("POST", url, **options)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        json: Any = None,
+        referer: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        column: bool = False,
+        allowed_hosts: Iterable[str] = (),
+        insecure_tls: bool = False,
+    ) -> Fetched:
+        """Fetch one URL, following redirects within `url`'s host and `allowed_hosts`.
+
+        `etag`/`last_modified` make the GET conditional (a 304 comes back with
+        `not_modified` set and no content). `column` marks a report column: then a
+        404, a soft 404 or a redirect to another host or to the site root say the
+        column is missing or moved rather than that a document failed.
+        """
+        url = urldefrag(url).url
+        allowed = {host_of(url), *(h.lower() for h in allowed_hosts)}
+        headers = {"Referer": referer} if referer else {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            response, content = await self._exchange(method, current, headers, data, json, insecure_tls)
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return self._classify(url, current, response, content, column)
+            target = urljoin(current, response.headers.get("location", ""))
+            if column and (host_of(target) != host_of(url) or urlsplit(target).path in ("", "/")):
+                raise ColumnMoved(url, f"redirected to {target}")
+            if host_of(target) not in allowed:
+                raise NetworkFailure(url, f"redirected off the configured hosts to {target} (not followed)")
+            if response.status_code == 303:
+                method, data, json = "GET", None, None
+            current = target
+        raise NetworkFailure(url, f"more than {MAX_REDIRECTS} redirects")
+
+    # -- one exchange: robots, politeness, retries ----------------------------------------------
+
+    async def _exchange(
+        self, method: str, url: str, headers: dict[str, str], data: Any, json: Any, insecure_tls: bool
+    ) -> tuple[httpx.Response, bytes]:
+        host = self._host(url)
+        if self.settings.respect_robots:
+            await self._read_robots(host, url, insecure_tls)
+            if host.robots is not None and not host.robots.can_fetch(url, self.user_agent):
+                raise RobotsDisallowed(url, "robots.txt disallows this path")
+        return await self._with_retries(host, method, url, headers, data, json, insecure_tls)
+
+    async def _read_robots(self, host: _Host, url: str, insecure_tls: bool) -> None:
+        """Fetch robots.txt once per host: 4xx → allow all; 5xx or unreachable after retries → allow."""
+        async with host.robots_lock:
+            if host.robots_read:
+                return
+            robots_url = urljoin(url, "/robots.txt")
+            try:
+                response, content = await self._with_retries(host, "GET", robots_url, {}, None, None, insecure_tls)
+            except FetchError:
+                response = None
+            if response is not None and response.status_code == 200:
+                text, _ = decode(content, response.headers)
+                host.robots = Protego.parse(text)
+                crawl_delay = host.robots.crawl_delay(self.user_agent)
+                if crawl_delay:
+                    host.delay = max(host.delay, float(crawl_delay))
+            host.robots_read = True
+
+    async def _with_retries(
+        self, host: _Host, method: str, url: str, headers: dict[str, str], data: Any, json: Any, insecure_tls: bool
+    ) -> tuple[httpx.Response, bytes]:
+        if host.failures >= BREAKER_THRESHOLD:
+            raise NetworkFailure(url, f"host gave {host.failures} consecutive failures; not tried again this run")
+        for attempt in range(self.settings.max_retries + 1):
+            try:
+                result = await self._attempt(host, method, url, headers, data, json, insecure_tls)
+                host.failures = 0
+                return result
+            except _Transient as transient:
+                if attempt == self.settings.max_retries:
+                    host.failures += 1
+                    raise transient.error from None
+                self.stats.retries += 1
+                wait = self.backoff_base * (
+                    min(transient.retry_after, MAX_RETRY_AFTER)
+                    if transient.retry_after is not None
+                    else 3**attempt * random.uniform(1.0, 1.5)
+                )
+                # The whole host backs off, not only this request.
+                host.next_start = max(host.next_start, asyncio.get_running_loop().time() + wait)
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def _turn(self, host: _Host) -> AsyncIterator[None]:
+        """Hold one of the host's slots, starting no sooner than its delay allows."""
+        loop = asyncio.get_running_loop()
+        async with host.slots:
+            async with host.turn:
+                while (wait := host.next_start - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                host.next_start = loop.time() + host.delay
+            yield
+
+    @staticmethod
+    def _answered(host: _Host) -> None:
+        """Count the delay from the answer too: our start is not when the server saw the request
+        (a new connection reaches it later than a reused one), its answer is surely after that."""
+        host.next_start = max(host.next_start, asyncio.get_running_loop().time() + host.delay)
+
+    async def _attempt(
+        self, host: _Host, method: str, url: str, headers: dict[str, str], data: Any, json: Any, insecure_tls: bool
+    ) -> tuple[httpx.Response, bytes]:
+        client = self._client(insecure_tls)
+        async with self._turn(host):
+            self.stats.requests += 1
+            try:
+                async with client.stream(method, url, headers=headers, data=data, json=json) as response:
+                    self._answered(host)
+                    content = await self._read_capped(url, response)
+            except httpx.ConnectError as e:
+                if isinstance(e.__context__, ssl.SSLError) or "SSL" in str(e) or "CERTIFICATE" in str(e):
+                    raise TLSFailure(url, f"TLS handshake failed: {e}") from None
+                raise _Transient(NetworkFailure(url, f"cannot connect: {e}")) from None
+            except httpx.TimeoutException as e:
+                raise _Transient(NetworkFailure(url, f"timed out ({type(e).__name__})")) from None
+            except (httpx.TransportError, httpx.DecodingError) as e:
+                raise _Transient(NetworkFailure(url, f"connection broke: {e}")) from None
+        self.stats.bytes += len(content)
+        if response.status_code in RETRY_STATUS:
+            reason = f"HTTP {response.status_code}"
+            raise _Transient(NetworkFailure(url, reason), _retry_after(response.headers.get("retry-after")))
+        return response, content
+
+    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+        """The body, refused by Content-Length up front and never read past the cap."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise DocumentTooLarge(f"Content-Length {declared} exceeds {self.max_bytes} bytes", url)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise DocumentTooLarge(f"body exceeds {self.max_bytes} bytes", url)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # -- what the answer means -----------------------------------------------------------------
+
+    def _classify(self, url: str, final_url: str, response: httpx.Response, content: bytes, column: bool) -> Fetched:
+        status = response.status_code
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if status == 304:
+            self.stats.not_modified += 1
+            return Fetched(url, final_url, 304, headers, b"", "", None, datetime.now(UTC), not_modified=True)
+        head = content[:65536]
+        if status in ANTIBOT_STATUS or (status == 202 and len(content) < TINY_BODY):
+            raise BlockedByAntibot(url, f"HTTP {status} challenge page")
+        if any(marker in head for marker in ANTIBOT_MARKERS):
+            raise BlockedByAntibot(url, f"HTTP {status} with an anti-bot challenge script")
+        if status in (404, 410):
+            raise (ColumnMissing if column else NetworkFailure)(url, f"HTTP {status}")
+        if status >= 400 or status < 200:
+            raise NetworkFailure(url, f"HTTP {status}")
+        text, encoding = None, None
+        if _is_text(headers.get("content-type"), content, final_url):
+            text, encoding = decode(content, headers, html=True)
+            html = "html" in headers.get("content-type", "") or text.lstrip().startswith("<")
+            visible = _visible_text(text) if html and len(text) < 4 * SOFT_404_CHARS else ""
+            if visible and len(visible) < SOFT_404_CHARS and SOFT_404.search(visible):
+                raise (ColumnMissing if column else NetworkFailure)(url, "soft 404: the page says it does not exist")
+        return Fetched(
+            url, final_url, status, headers, content, hashlib.sha256(content).hexdigest(), encoding,
+            datetime.now(UTC), text=text,
+        )

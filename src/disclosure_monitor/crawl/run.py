@@ -1,0 +1,305 @@
+"""One crawl cycle: every agency's column → its report for each year → parsed → stored.
+
+Columns are read once each (agencies that share a section share the read), several
+hosts at a time; the Fetcher keeps each host polite. Parsing runs in a process pool
+so fetching goes on meanwhile. Every (agency, year) ends in exactly one outcome
+state, recorded in the store; a fetch failure never ends in `not_published`.
+A killed run restarts cheaply: pages are fetched conditionally with the validators
+stored last time, and a document whose bytes are already the current report is
+not parsed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ..config import Agency, Config, CrawlSettings
+from ..errors import FetchError, NetworkFailure, ParseError
+from ..model import Report
+from ..parse import parse_document
+from ..parse.document import decode, sniff_format
+from ..store import Store
+from .discover import Page, PageRequest, article_title, attachments, read_listing
+from .fetch import Fetched, Fetcher, host_of
+from .select import Pick, Selector
+
+STATES = (
+    "found",
+    "not_published",
+    "blocked_antibot",
+    "robots_disallowed",
+    "tls_error",
+    "column_moved",
+    "column_missing",
+    "js_only",
+    "network_error",
+    "parse_error",
+)
+MAX_COLUMNS = 16  # columns read at once across all hosts
+PARSE_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The crawl's verdict on one (agency, year)."""
+
+    agency: str
+    year: int
+    state: str  # one of STATES
+    url: str | None = None  # the report's page when found; else the page that failed
+    reason: str | None = None
+    report_id: int | None = None
+
+
+@dataclass
+class RunSummary:
+    """What one cycle did; `counts()` is what the store keeps in `runs.counts`."""
+
+    run_id: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    agencies: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    reports_new: int = 0  # (agency, year) stored for the first time
+    reports_changed: int = 0  # a new version of a stored report (other bytes)
+    requests: int = 0
+    not_modified: int = 0  # requests answered 304
+    bytes: int = 0
+    retries: int = 0
+
+    @property
+    def states(self) -> Counter[str]:
+        return Counter(o.state for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        numbers = {
+            k: getattr(self, k)
+            for k in ("agencies", "reports_new", "reports_changed", "requests", "not_modified", "bytes", "retries")
+        }
+        return numbers | {"outcomes": len(self.outcomes)} | {s: self.states[s] for s in STATES}
+
+
+def wanted_years(agency: Agency, settings: CrawlSettings, today: date) -> list[int]:
+    """Last year back to `years_back` years, never before the agency's first_year."""
+    last = today.year - 1
+    first = max(last - settings.years_back + 1, agency.first_year or 0)
+    return list(range(first, last + 1))
+
+
+def crawl(
+    config: Config,
+    store: Store,
+    today: date,
+    progress: Callable[[Outcome], None] | None = None,
+    *,
+    backoff_base: float | None = None,
+) -> RunSummary:
+    """Crawl every configured agency once and store what was found; returns the run's summary.
+
+    `progress` is called with each Outcome as it is recorded. `backoff_base` scales the
+    waits between retries (default 1 s; tests pass a few milliseconds).
+    """
+    return asyncio.run(_Cycle(config, store, today, progress, backoff_base).run())
+
+
+def _parse(data: bytes, url: str, headers: Mapping[str, str], filename: str | None) -> Report:
+    """In a worker process."""
+    return parse_document(data, url=url, headers=headers, filename=filename)
+
+
+class _Cycle:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        today: date,
+        progress: Callable[[Outcome], None] | None,
+        backoff_base: float | None,
+    ) -> None:
+        self.config, self.store, self.today, self.progress = config, store, today, progress
+        self.fetcher = Fetcher(config.crawl, backoff_base=backoff_base)
+        self.columns = asyncio.Semaphore(MAX_COLUMNS)
+        self.ids: dict[str, int] = {}
+        self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
+        self.pool: ProcessPoolExecutor | None = None
+
+    async def run(self) -> RunSummary:
+        self.ids = self.store.upsert_agencies(self.config.agencies)
+        self.summary.run_id = self.store.start_run()
+        sections: dict[str, list[Agency]] = {}
+        for agency in self.config.agencies:
+            sections.setdefault(agency.section, []).append(agency)
+        with ProcessPoolExecutor(PARSE_WORKERS) as self.pool:
+            async with self.fetcher:
+                await asyncio.gather(*(self.column(section, agencies) for section, agencies in sections.items()))
+        stats = self.fetcher.stats
+        self.summary.requests, self.summary.not_modified = stats.requests, stats.not_modified
+        self.summary.bytes, self.summary.retries = stats.bytes, stats.retries
+        self.summary.finished_at = datetime.now(UTC)
+        self.store.finish_run(self.summary.run_id, self.summary.counts())
+        return self.summary
+
+    def record(self, agency: str, year: int, state: str, **details: Any) -> None:
+        outcome = Outcome(agency, year, state, **details)
+        self.store.record_outcome(
+            self.ids[agency], year, state, url=outcome.url, reason=outcome.reason,
+            report_id=outcome.report_id, run_id=self.summary.run_id,
+        )
+        self.summary.outcomes.append(outcome)
+        if self.progress:
+            self.progress(outcome)
+
+    # -- fetching with the store's memory -------------------------------------------------------
+
+    async def fetch(self, url: str, *, method: str = "GET", insecure_tls: bool = False, **options: Any) -> tuple[Fetched, int | None]:
+        """Fetch conditionally on what the store holds for `url`; keep GET answers as evidence.
+
+        A 304 comes back as the stored bytes. Returns the answer and its document id
+        (None for POSTed listing pages, which are not evidence).
+        """
+        if method != "GET":
+            return await self.fetcher.request(method, url, insecure_tls=insecure_tls, **options), None
+        prior = self.store.latest_document(url)
+        evidence = self.store.evidence_path(prior["sha256"]) if prior else None
+        usable = prior is not None and evidence is not None and evidence.exists()
+        fetched = await self.fetcher.get(
+            url,
+            etag=prior["etag"] if usable else None,
+            last_modified=prior["last_modified"] if usable else None,
+            insecure_tls=insecure_tls,
+            **options,
+        )
+        if fetched.not_modified and usable:
+            fetched = _restored(fetched, prior, evidence.read_bytes())
+        document_id, _ = self.store.add_document(
+            url,
+            fetched.content,
+            http_status=200 if fetched.not_modified else fetched.status,
+            content_type=fetched.content_type,
+            encoding=fetched.encoding,
+            final_url=fetched.final_url,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+        return fetched, document_id
+
+    # -- one column -----------------------------------------------------------------------------
+
+    async def column(self, section: str, agencies: list[Agency]) -> None:
+        wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
+        insecure = any(a.insecure_tls for a in agencies)
+        async with self.columns:
+            selector = Selector(agencies, wanted)
+
+            async def page(request: PageRequest) -> Fetched:
+                options = dict(data=request.data, json=request.json, referer=request.referer, column=True)
+                return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
+
+            try:
+                first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
+                listing = await read_listing(Page(section, first), page, listing=agencies[0].listing, stop=selector.enough)
+            except (FetchError, ParseError) as e:
+                for name, years in wanted.items():
+                    for year in years:
+                        self.record(name, year, e.state, url=section, reason=e.reason)
+                return
+            picks = selector.picks()
+            pending = []
+            for name, years in wanted.items():
+                for year in years:
+                    pick = picks.get((name, year))
+                    if pick is not None:
+                        pending.append(self.report(name, year, pick, first.final_url, insecure))
+                    elif listing.complete:
+                        reason = f"not listed in {listing.pages} page(s) of the column ({listing.shape})"
+                        self.record(name, year, "not_published", url=section, reason=reason)
+                    else:
+                        error = listing.error or NetworkFailure(section, "column not read to the end")
+                        self.record(name, year, error.state, url=error.url, reason=f"column not read to the end: {error.reason}")
+            await asyncio.gather(*pending)
+
+    # -- one report -----------------------------------------------------------------------------
+
+    async def report(self, agency: str, year: int, pick: Pick, column_url: str, insecure: bool) -> None:
+        item = pick.chosen.item
+        try:
+            if host_of(item.url) != host_of(column_url):
+                raise NetworkFailure(item.url, "listed on another host; only the column's host is trusted for articles")
+            article, document_id = await self.fetch(item.url, referer=column_url, insecure_tls=insecure)
+            title = item.title
+            if item.truncated and article.text:
+                title = article_title(article.text) or title
+            report_id = await self.stored_report(agency, year, article, document_id, item.url, title)
+        except (FetchError, ParseError) as e:
+            self.record(agency, year, e.state, url=item.url, reason=e.reason)
+            return
+        self.record(agency, year, "found", url=item.url, report_id=report_id)
+
+    async def stored_report(self, agency: str, year: int, fetched: Fetched, document_id: int, url: str, title: str) -> int:
+        """Parse the article, or when it holds no report tables its attachments in turn; store the report."""
+        try:
+            return await self.save(agency, year, fetched, document_id, url, title)
+        except ParseError as failure:
+            if fetched.text is None:
+                raise
+            error = failure
+        for attachment in attachments(fetched.text, fetched.final_url):
+            hosts = (host_of(url), host_of(attachment.url))
+            try:
+                document, attachment_id = await self.fetch(attachment.url, referer=fetched.final_url, allowed_hosts=hosts)
+                return await self.save(agency, year, document, attachment_id, url, title, filename=attachment.name)
+            except ParseError as e:
+                error = e
+        raise error
+
+    async def save(
+        self, agency: str, year: int, fetched: Fetched, document_id: int, url: str, title: str, filename: str | None = None
+    ) -> int:
+        """The stored report for these bytes: parsed now, or the current one when the bytes are the same."""
+        agency_id = self.ids[agency]
+        current = next((r for r in self.store.report_history(agency_id, year) if r["is_current"]), None)
+        if current and current["sha256"] == fetched.sha256:
+            return int(current["id"])
+        report = await self.parse(fetched, filename)
+        report_id = self.store.save_report(agency_id, year, report, document_id, url=url, title=title)
+        if current is None:
+            self.summary.reports_new += 1
+        elif report_id != current["id"]:
+            self.summary.reports_changed += 1
+        return report_id
+
+    async def parse(self, fetched: Fetched, filename: str | None) -> Report:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                self.pool, _parse, fetched.content, fetched.final_url, dict(fetched.headers), filename
+            )
+        except BrokenProcessPool as e:
+            raise ParseError(f"the parser process died: {e}", fetched.url) from None
+
+
+def _restored(answer: Fetched, prior: Mapping[str, Any], data: bytes) -> Fetched:
+    """A 304 answer filled in with the stored bytes and what was known about them."""
+    headers = {"content-type": prior["content_type"] or "", **answer.headers}
+    headers.pop("content-length", None)
+    headers.setdefault("etag", prior["etag"] or "")
+    headers.setdefault("last-modified", prior["last_modified"] or "")
+    text = None
+    if prior["encoding"] or sniff_format(data, answer.url, prior["content_type"]) == "html":
+        text, _ = decode(data, headers, html=True)
+    return replace(
+        answer,
+        final_url=prior["final_url"] or answer.url,
+        headers={k: v for k, v in headers.items() if v},
+        content=data,
+        sha256=prior["sha256"],
+        encoding=prior["encoding"],
+        text=text,
+    )

@@ -1,0 +1,136 @@
+"""A full crawl of the portal simulator over real HTTP, judged by its answer key and request log."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+
+from disclosure_monitor.crawl.run import STATES, crawl
+from disclosure_monitor.simulator import Simulator, default_scenario
+from disclosure_monitor.store import Store
+
+from .conftest import BACKOFF, DELAY, TODAY, Crawled, open_store, write_config
+
+
+def test_every_agency_year_ends_in_its_expected_state(crawled: Crawled) -> None:
+    got = {(o.agency, o.year): o.state for o in crawled.first.outcomes}
+    expected = {k: e.state for k, e in crawled.expected().items()}
+    assert got == expected
+    assert set(got.values()) <= set(STATES)
+    stored = {(r["agency"], r["year"]): r["state"] for r in crawled.store.outcomes()}
+    assert stored == expected
+
+
+def test_each_found_report_is_the_agencys_report_of_that_year(crawled: Crawled) -> None:
+    rows = crawled.store.db.query(
+        """SELECT a.name, r.year, r.url, r.title, d.url AS document_url FROM reports r
+        JOIN agencies a ON a.id = r.agency_id JOIN documents d ON d.id = r.document_id WHERE r.is_current"""
+    )
+    stored = {(r["name"], r["year"]): r for r in rows}
+    found = {k: e for k, e in crawled.expected().items() if e.state == "found"}
+    assert set(stored) == set(found)
+    for key, e in found.items():
+        assert (stored[key]["url"], stored[key]["document_url"]) == (e.url, e.document_url), key
+        assert stored[key]["title"] == e.title
+
+
+def test_figures_are_stored_as_the_portal_published_them(crawled: Crawled) -> None:
+    for (agency, year), e in crawled.expected().items():
+        if e.state != "found" or e.format != "html":
+            continue
+        report = crawled.store.current_report(agency_id(crawled.store, agency), year)
+        wrong = {k: (v, report.value(k)) for k, v in e.figures.items() if report.value(k) != v}
+        assert not wrong, (agency, year, wrong)
+
+
+def agency_id(store: Store, name: str) -> int:
+    return next(store.db.query("SELECT id FROM agencies WHERE name = ?", [name]))["id"]
+
+
+def test_no_host_sees_more_than_one_request_at_a_time_nor_two_starts_closer_than_the_delay(crawled: Crawled) -> None:
+    starts = defaultdict(list)
+    for entry in crawled.first_log + crawled.second_log:
+        assert entry["in_flight"] <= 1, entry
+    for entry in crawled.first_log:
+        starts[entry["host"]].append(entry["start"])
+    for host, times in starts.items():
+        times.sort()
+        assert min((b - a for a, b in zip(times, times[1:])), default=DELAY) >= DELAY, host
+
+
+def test_robots_txt_is_read_once_per_host_and_obeyed(crawled: Crawled) -> None:
+    robots = defaultdict(int)
+    for entry in crawled.first_log:
+        robots[entry["host"]] += entry["path"] == "/robots.txt"
+    assert set(robots.values()) == {1}
+    disallowed = crawled.sim.sites["hostile-robots"].removeprefix("http://")
+    assert [e["path"] for e in crawled.first_log if e["host"] == disallowed] == ["/robots.txt"]
+
+
+def test_requests_identify_the_crawler_and_ask_for_chinese(crawled: Crawled) -> None:
+    headers = crawled.first_log[0]["headers"]
+    assert headers["user-agent"].startswith("Mozilla/5.0") and "mailto:" in headers["user-agent"]
+    assert headers["accept-language"].startswith("zh-CN")
+
+
+def test_gbk_site_reads_without_mojibake(crawled: Crawled) -> None:
+    gbk = [a.name for a in crawled.sim.scenario.agencies if crawled.sim.scenario.site(a.site).shape == "gbk"]
+    assert any("镕" in name or "堃" in name for name in gbk)
+    rows = list(
+        crawled.store.db.query(
+            "SELECT a.name, r.title, r.printed_agency, r.text FROM reports r JOIN agencies a ON a.id = r.agency_id"
+            f" WHERE a.name IN ({','.join('?' * len(gbk))})",
+            gbk,
+        )
+    )
+    assert rows
+    for row in rows:
+        assert row["title"].startswith(row["name"])
+        assert "\ufffd" not in row["text"] and "Ã" not in row["text"] and row["name"] in row["text"]
+
+
+def test_second_run_over_unchanged_sites_is_answered_by_304s(crawled: Crawled) -> None:
+    static = crawled.site_hosts("trs", "gbk", "shared")
+    documents = [e for e in crawled.second_log if e["host"] in static and e["path"] != "/robots.txt"]
+    assert documents
+    assert sum(e["status"] == 304 for e in documents) >= 0.9 * len(documents)
+    assert crawled.second.bytes <= 0.1 * crawled.first.bytes
+    assert crawled.second.reports_new == crawled.second.reports_changed == 0
+    assert {(o.agency, o.year, o.state) for o in crawled.second.outcomes} == {
+        (o.agency, o.year, o.state) for o in crawled.first.outcomes
+    }
+
+
+def test_run_counts_are_kept_in_the_store(crawled: Crawled) -> None:
+    runs = list(crawled.store.db.query("SELECT * FROM runs ORDER BY id"))
+    assert len(runs) == 2 and all(r["finished_at"] for r in runs)
+    counts = json.loads(runs[0]["counts"])
+    assert counts["found"] == crawled.first.states["found"] > 0
+    assert counts["requests"] == len(crawled.first_log)
+
+
+def test_a_silent_correction_under_the_same_url_is_stored_as_a_new_version(tmp_path) -> None:
+    scenario = default_scenario(0, 40)
+    trs = [a for a in scenario.agencies if a.site == "trs-1"]
+    with Simulator(replace(scenario, sites=(scenario.site("trs-1"),), agencies=tuple(trs))) as sim:
+        config = write_config(tmp_path, sim.agencies_config())
+        with open_store(config) as store:
+            crawl(config, store, TODAY, backoff_base=BACKOFF)
+            (edited,) = sim.edit()
+            again = crawl(config, store, TODAY, backoff_base=BACKOFF)
+            assert again.reports_changed == 1 and again.reports_new == 0
+            history = store.report_history(agency_id(store, edited[0]), edited[1])
+            assert [r["is_current"] for r in history] == [0, 1]
+
+
+def test_a_stalling_host_is_a_network_error_not_a_missing_report(tmp_path) -> None:
+    scenario = default_scenario(0, 40)
+    stall = [a for a in scenario.agencies if a.site == "hostile-stall"]
+    small = replace(scenario, sites=(scenario.site("hostile-stall"),), agencies=tuple(stall), stall_seconds=3)
+    with Simulator(small) as sim:
+        config = write_config(tmp_path, sim.agencies_config(), timeout=1, max_retries=1)
+        with open_store(config) as store:
+            summary = crawl(config, store, TODAY, backoff_base=BACKOFF)
+    assert summary.outcomes and {o.state for o in summary.outcomes} == {"network_error"}
+    assert all("timed out" in o.reason for o in summary.outcomes)
