@@ -9,16 +9,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from . import service
-from .config import load_config
+from .audit import audit
+from .checks import check_report
+from .config import Config, load_config
+from .crawl import Outcome, RunSummary
+from .crawl.run import wanted_years
+from .demo import run_demo
 from .digest import SmtpFailed, build_digest, deliver, write_digest
 from .lock import store_lock
-from .log import configure_logging
 from .errors import ConfigError, MonitorError, ParseError
+from .log import configure_logging
 from .parse import parse_path
 
 
@@ -31,7 +37,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return 2
     if args.json:
         out = report.to_json()
-        out["findings"] = []
+        out["findings"] = [f.to_json() for f in check_report(report)]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
@@ -40,6 +46,110 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print(f"  {key} = {figure.value if figure.value is not None else '—'}")
         for note in report.notes:
             print(f"  note: {note}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """One cycle: crawl every agency, fetch new or changed documents, parse, store, check."""
+    config = load_config(args.config)
+    today = args.today or service.today_in(config)
+    with _progress(config, today) as progress:
+        summary = service.run_cycle(config, today, progress)
+    print(_summary_line(summary))
+    return 0
+
+
+def _summary_line(summary: RunSummary) -> str:
+    counts = summary.counts()
+    failed = ", ".join(f"{s} {n}" for s, n in summary.states.items() if s not in ("found", "not_published") and n)
+    return (
+        f"run {summary.run_id}: {counts['agencies']} agencies, {counts['requests']} requests "
+        f"({counts['not_modified']} not modified, {counts['bytes'] / 1e6:.1f} MB), "
+        f"{counts['reports_new']} new and {counts['reports_changed']} changed reports, "
+        f"{summary.states['found']} found, {summary.states['not_published']} not published"
+        + (f", cannot verify: {failed}" if failed else "")
+        + f"; findings {counts.get('findings_new', 0)} new, {counts.get('findings_resolved', 0)} resolved"
+    )
+
+
+@contextmanager
+def _progress(config: Config, today: date) -> Iterator[Callable[[Outcome], None] | None]:
+    """A progress bar over every (agency, year) on a terminal; nothing when logging to a file."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    total = sum(len(wanted_years(a, config.crawl, today)) for a in config.agencies)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("crawling", total=total)
+        yield lambda outcome: bar.advance(task)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Re-run every check on what is stored, without crawling."""
+    config = load_config(args.config)
+    counts = service.check_cycle(config, args.today or service.today_in(config))
+    print("findings: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 0
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    """List findings, errors first; --open for those not resolved or dismissed."""
+    config = load_config(args.config)
+    with service.open_store(config) as store:
+        rows = store.findings(open_only=args.open)
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        state = "dismissed" if row["dismissed_at"] else "resolved" if row["resolved_at"] else "open"
+        print(f"{row['id']:>6} {row['severity']:<7} {row['check_id']:<9} {row['agency'] or '-'} {row['year'] or ''} [{state}]")
+        print(f"       {row['message_zh'] if args.lang == 'zh' else row['message_en']}")
+    return 0
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    """Mark a finding as dismissed, with the reason; it stays dismissed across runs."""
+    config = load_config(args.config)
+    with store_lock(config.store.path, "dismiss"), service.open_store(config) as store:
+        store.dismiss_finding(args.id, args.reason)
+    print(f"finding {args.id} dismissed: {args.reason}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Store a local document as if crawled (a report downloaded by hand), then check."""
+    config = load_config(args.config)
+    agency = next((a for a in config.agencies if args.agency in (a.name, *a.aliases)), None)
+    if agency is None:
+        print(f"disclosure-monitor ingest: {args.agency!r} is not an agency of {config.path}", file=sys.stderr)
+        return 2
+    try:
+        report = parse_path(args.path)
+    except ParseError as e:
+        print(f"disclosure-monitor ingest: {e}", file=sys.stderr)
+        return 2
+    today = args.today or service.today_in(config)
+    url = args.url or Path(args.path).resolve().as_uri()
+    with store_lock(config.store.path, "ingest"), service.open_store(config) as store:
+        agency_id = store.upsert_agencies(config.agencies)[agency.name]
+        document_id, _ = store.add_document(url, Path(args.path).read_bytes(), encoding=report.encoding)
+        report_id = store.save_report(agency_id, args.year, report, document_id, url=url)
+        store.record_outcome(agency_id, args.year, "found", url=url, report_id=report_id)
+        counts = audit(config, store, today)
+    print(f"{agency.name} {args.year}: stored as report {report_id}; findings {counts['new']} new")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the bundled sample portal on 127.0.0.1, run a full cycle and a dry-run digest."""
+    result = run_demo(args.dir.resolve(), date.today())
+    print(_summary_line(result.summary))
+    print(f"configuration: {result.config}")
+    print(f"database:      {result.database}   (try: sqlite3 {result.database} 'SELECT * FROM open_findings LIMIT 5')")
+    print(f"digest:        {result.digest}   (open it in a browser)")
     return 0
 
 
@@ -60,7 +170,6 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Build the weekly digest of open findings; send it by SMTP unless --dry-run."""
-    configure_logging()
     config = load_config(args.config)
     today = args.today or service.today_in(config)
     if args.dry_run:
@@ -87,7 +196,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run `run` and `digest` on the configured schedule until SIGTERM."""
-    configure_logging()
     return service.serve(load_config(args.config))
 
 
@@ -144,12 +252,48 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the digest (default: zh)")
 
 
+def _today_arg(p: argparse.ArgumentParser) -> None:
+    _config_arg(p)
+    p.add_argument("--today", type=date.fromisoformat, help="the date to act as today (ISO 8601), for deadlines")
+
+
+def _findings_args(p: argparse.ArgumentParser) -> None:
+    _config_arg(p)
+    p.add_argument("--open", action="store_true", help="only findings not resolved or dismissed")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the messages")
+
+
+def _dismiss_args(p: argparse.ArgumentParser) -> None:
+    _config_arg(p)
+    p.add_argument("id", type=int, help="the finding's id (see `findings`)")
+    p.add_argument("--reason", required=True, help="why it is not a problem; kept with the finding")
+
+
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    _today_arg(p)
+    p.add_argument("path", help="the report document (html, txt, pdf, docx)")
+    p.add_argument("--agency", required=True, help="the configured agency's name or alias")
+    p.add_argument("--year", type=int, required=True, help="the reporting year")
+    p.add_argument("--url", help="where it was published (default: the file's own URI)")
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dir", type=Path, default=Path("demo-output"), help="where to write (default: demo-output)")
+
+
 def _status_args(p: argparse.ArgumentParser) -> None:
     _config_arg(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 COMMANDS: dict[str, Command] = {
+    "run": (cmd_run, _today_arg),
+    "check": (cmd_check, _today_arg),
+    "findings": (cmd_findings, _findings_args),
+    "dismiss": (cmd_dismiss, _dismiss_args),
+    "ingest": (cmd_ingest, _ingest_args),
+    "demo": (cmd_demo, _demo_args),
     "parse": (cmd_parse, _parse_args),
     "validate-config": (cmd_validate_config, _validate_config_args),
     "digest": (cmd_digest, _digest_args),
@@ -173,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging()
     try:
         return args.func(args)
     except MonitorError as e:

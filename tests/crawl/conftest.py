@@ -7,7 +7,6 @@ out here (it costs timeouts) and has its own test.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from disclosure_monitor.config import Config, load_config
 from disclosure_monitor.crawl.run import RunSummary, crawl
 from disclosure_monitor.simulator import Scenario, Simulator, default_scenario
+from disclosure_monitor.simulator import write_config as simulator_config
 from disclosure_monitor.store import Store
 
 TODAY = date(2025, 6, 1)
@@ -26,15 +26,9 @@ BACKOFF = 0.005
 
 
 def write_config(folder: Path, agencies: list[dict[str, Any]], **crawl_settings: Any) -> Config:
-    """A real TOML configuration file for the simulated agencies."""
+    """A real TOML configuration file for the simulated agencies, loaded."""
     settings = {"per_host_delay": DELAY, "timeout": 5, "max_retries": 3, "years_back": 3, **crawl_settings}
-    lines = ['[store]', 'path = "monitor.db"', "", "[crawl]"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
-    for agency in agencies:
-        lines += ["", "[[agency]]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in agency.items()]
-    path = folder / "config.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return load_config(path)
+    return load_config(simulator_config(folder, agencies, **settings))
 
 
 def open_store(config: Config) -> Store:

@@ -23,7 +23,7 @@ from typing import Any
 from ..config import Agency, Config, CrawlSettings
 from ..errors import FetchError, NetworkFailure, ParseError
 from ..model import Report
-from ..parse import parse_document
+from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
 from ..store import Store
 from .discover import Page, PageRequest, article_title, attachments, read_listing
@@ -44,6 +44,15 @@ STATES = (
 )
 MAX_COLUMNS = 16  # columns read at once across all hosts
 PARSE_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Article:
+    """The listed page a report was found on: its URL, its full title, the date it shows."""
+
+    url: str
+    title: str
+    published_on: date | None
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class RunSummary:
     not_modified: int = 0  # requests answered 304
     bytes: int = 0
     retries: int = 0
+    findings: dict[str, int] = field(default_factory=dict)  # the checks' new/seen/reopened/resolved
 
     @property
     def states(self) -> Counter[str]:
@@ -83,7 +93,9 @@ class RunSummary:
             k: getattr(self, k)
             for k in ("agencies", "reports_new", "reports_changed", "requests", "not_modified", "bytes", "retries")
         }
-        return numbers | {"outcomes": len(self.outcomes)} | {s: self.states[s] for s in STATES}
+        states = {s: self.states[s] for s in STATES}
+        findings = {f"findings_{k}": v for k, v in self.findings.items()}
+        return numbers | {"outcomes": len(self.outcomes)} | states | findings
 
 
 def wanted_years(agency: Agency, settings: CrawlSettings, today: date) -> list[int]:
@@ -236,31 +248,34 @@ class _Cycle:
             title = item.title
             if item.truncated and article.text:
                 title = article_title(article.text) or title
-            report_id = await self.stored_report(agency, year, article, document_id, item.url, title)
+            # An attachment has no publication date of its own: the page that links it has.
+            shown = page_published_on(article.content, article.headers) if article.text else None
+            page = Article(item.url, title, shown or item.published)
+            report_id = await self.stored_report(agency, year, article, document_id, page)
         except (FetchError, ParseError) as e:
             self.record(agency, year, e.state, url=item.url, reason=e.reason)
             return
         self.record(agency, year, "found", url=item.url, report_id=report_id)
 
-    async def stored_report(self, agency: str, year: int, fetched: Fetched, document_id: int, url: str, title: str) -> int:
+    async def stored_report(self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article) -> int:
         """Parse the article, or when it holds no report tables its attachments in turn; store the report."""
         try:
-            return await self.save(agency, year, fetched, document_id, url, title)
+            return await self.save(agency, year, fetched, document_id, page)
         except ParseError as failure:
             if fetched.text is None:
                 raise
             error = failure
         for attachment in attachments(fetched.text, fetched.final_url):
-            hosts = (host_of(url), host_of(attachment.url))
+            hosts = (host_of(page.url), host_of(attachment.url))
             try:
                 document, attachment_id = await self.fetch(attachment.url, referer=fetched.final_url, allowed_hosts=hosts)
-                return await self.save(agency, year, document, attachment_id, url, title, filename=attachment.name)
+                return await self.save(agency, year, document, attachment_id, page, filename=attachment.name)
             except ParseError as e:
                 error = e
         raise error
 
     async def save(
-        self, agency: str, year: int, fetched: Fetched, document_id: int, url: str, title: str, filename: str | None = None
+        self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article, filename: str | None = None
     ) -> int:
         """The stored report for these bytes: parsed now, or the current one when the bytes are the same."""
         agency_id = self.ids[agency]
@@ -268,7 +283,8 @@ class _Cycle:
         if current and current["sha256"] == fetched.sha256:
             return int(current["id"])
         report = await self.parse(fetched, filename)
-        report_id = self.store.save_report(agency_id, year, report, document_id, url=url, title=title)
+        report.published_on = report.published_on or page.published_on
+        report_id = self.store.save_report(agency_id, year, report, document_id, url=page.url, title=page.title)
         if current is None:
             self.summary.reports_new += 1
         elif report_id != current["id"]:

@@ -1,5 +1,5 @@
 """Turn a report document (HTML, text, PDF, DOCX) into a `Report` of canonical facts and figures."""
 
-from .api import parse_document, parse_path
+from .api import page_published_on, parse_document, parse_path
 
-__all__ = ["parse_document", "parse_path"]
+__all__ = ["page_published_on", "parse_document", "parse_path"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Mapping
 
 from ..errors import DocumentTooLarge, ParseError
@@ -58,3 +59,16 @@ def parse_path(path: str | os.PathLike[str], max_bytes: int = MAX_DOCUMENT_BYTES
     except OSError as e:
         raise ParseError(e.strerror or str(e), name) from None
     return parse_document(data, filename=name)
+
+
+def page_published_on(data: bytes, headers: Mapping[str, str] | None = None) -> date | None:
+    """The publication date a portal's article page shows (PubDate, 发布日期), if any.
+
+    A report published as an attachment carries no such date itself: the page that
+    links it does.
+    """
+    try:
+        doc = document.read_html(data, headers)
+    except ParseError:
+        return None
+    return facts.published_on(doc.published, doc.text)

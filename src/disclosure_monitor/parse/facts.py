@@ -66,7 +66,7 @@ def fill_facts(report: Report, doc: Document, url: str | None = None) -> None:
     _period(report, text)
     report.sections = split_sections(text)
     _signed(report, text)
-    _published(report, [fold(p) for p in doc.published], text)
+    report.published_on = published_on(doc.published, text)
     report.year = report.period_year or report.title_year or _url_year(url)
 
 
@@ -126,16 +126,15 @@ def _signed(report: Report, text: str) -> None:
             return
 
 
-def _published(report: Report, meta: list[str], text: str) -> None:
+def published_on(meta: list[str], text: str) -> date | None:
+    """The portal's publication date: its <meta> first, then a 发布日期-like label."""
     for value in meta:
-        dates = find_dates(value)
+        dates = find_dates(fold(value))
         if dates:
-            report.published_on = dates[0][1]
-            return
-    m = _PUBLISHED.search(text)
-    if m:
-        dates = find_dates(m.group(1) + "日")
-        report.published_on = dates[0][1] if dates else None
+            return dates[0][1]
+    m = _PUBLISHED.search(fold(text))
+    dates = find_dates(m.group(1) + "日") if m else []
+    return dates[0][1] if dates else None
 
 
 def _url_year(url: str | None) -> int | None:

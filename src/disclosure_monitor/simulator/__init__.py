@@ -3,6 +3,7 @@
 Used by tests, benchmarks and the `demo` command. See spec/portals.md §4.
 """
 
+from .config import write_config
 from .documents import FORMATS, ReportSpec, render
 from .scenario import FAULT_STATES, AgencySpec, Scenario, SiteSpec, deadline, default_scenario, scaled_scenario
 from .server import Expected, RequestLog, Simulator
@@ -21,4 +22,5 @@ __all__ = [
     "default_scenario",
     "render",
     "scaled_scenario",
+    "write_config",
 ]

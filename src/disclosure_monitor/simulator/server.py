@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -146,6 +147,14 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-answer (a timeout, a refused oversized body) is normal here."""
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass(frozen=True)
 class Expected:
     """What a correct crawler concludes for one (agency, year)."""
@@ -180,7 +189,7 @@ class Simulator:
     def start(self) -> Simulator:
         for n, (name, site) in enumerate(self.site_objects.items()):
             port = self.port_base + n if self.port_base else 0
-            server = ThreadingHTTPServer((self.host, port), _handler(site, self.log))
+            server = _QuietServer((self.host, port), _handler(site, self.log))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, args=(0.05,), name=f"sim-{name}", daemon=True).start()
             self._servers.append(server)

@@ -1,0 +1,69 @@
+"""Numbers the prose states after cue words ("共收到申请二十三件"), for checks N01–N06 and P05.
+
+A cue is a regular expression with one named group `n` (use `NUM`) matched against the
+text with all white space removed, because PDF and converted texts wrap lines
+anywhere ("答\\n复 3050 件"). Arabic and Chinese numerals are both read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUM = r"(?P<n>\d[\d,]*|[零〇一二两三四五六七八九十百千万]+)"
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = "。；;！!？?\n"
+
+
+def chinese_number(text: str) -> int:
+    """Value of a Chinese numeral as written in counts: 一, 十二, 二十三, 一百零五, 一万二千."""
+    total = section = digit = 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (digit or 1) * _UNITS[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+    return total + section + digit
+
+
+def number(text: str) -> int:
+    text = text.replace(",", "")
+    return int(text) if text.isdigit() else chinese_number(text)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A number the text states, and the sentence it stands in."""
+
+    n: int
+    sentence: str
+
+
+def flatten(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((text.rfind(c, 0, start) for c in _SENTENCE_END), default=-1) + 1
+    rights = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def first_statement(flat_text: str, patterns: tuple[str, ...]) -> Statement | None:
+    """The earliest number any of `patterns` finds in the (flattened) text."""
+    found = [m for p in patterns if (m := re.search(p, flat_text))]
+    if not found:
+        return None
+    m = min(found, key=lambda m: m.start())
+    return Statement(number(m.group("n")), _sentence(flat_text, m.start(), m.end()))
+
+
+def mentions(flat_text: str, pattern: str) -> bool:
+    return re.search(pattern, flat_text) is not None
