@@ -96,11 +96,21 @@ def _period(report: Report, text: str) -> None:
 
 
 def split_sections(text: str) -> dict[str, str]:
-    """The text of each of the six sections, found by their headings in order."""
+    """The text of each of the six sections, found by their numbered headings in order.
+
+    Headings are looked for at line starts first; a text flattened onto one line (a
+    crawler's dump) has them mid-line, so then anywhere a numbered heading stands.
+    """
+    sections = _sections(text, anchored=True)
+    return sections if len(sections) >= 4 else max(sections, _sections(text, anchored=False), key=len)
+
+
+def _sections(text: str, anchored: bool) -> dict[str, str]:
+    ordinal = _ORDINAL_HEADING if anchored else _ORDINAL_HEADING.replace("(?:^|\\n)", "", 1)
     starts: list[tuple[str, int, int]] = []
     pos = 0
     for key, _, pattern in SECTION_HEADINGS:
-        m = re.compile(_ORDINAL_HEADING + r"(?:" + pattern + r")").search(text, pos)
+        m = re.compile(ordinal + r"(?:" + pattern + r")", re.M).search(text, pos)
         if m:
             starts.append((key, m.start(), m.end()))
             pos = m.end()
