@@ -64,6 +64,9 @@ class ReportSpec:
     overrides: tuple[tuple[str, Value], ...] = ()  # cells printed differently (None: blank)
     omit: tuple[str, ...] = ()  # section ids s1…s6 left out
     encoding: str = "utf-8"  # of the HTML rendition
+    # Vary the figures by agency and year, keeping every sum and every cross-year identity
+    # true: a roster of distinct reports that read like real ones (the scenarios set it).
+    vary: bool = False
 
     @property
     def template(self) -> Template:
@@ -85,6 +88,8 @@ class ReportSpec:
         """Every figure key of the template with the value the document prints."""
         raw = sources()[self.source]["figures"]
         values = {key: _value(raw.get(key)) for key in self.template.figure_keys()}
+        if self.vary:
+            values.update(_varied(values, self))
         values.update(self.overrides)
         return values
 
@@ -96,6 +101,30 @@ class ReportSpec:
         """One cell off by one, so a row sum (A01) and a column sum (A02) fail."""
         key = "apply.granted.natural"
         return self.with_cells({key: (self.figures()[key] or 0) + 1})
+
+
+def _varied(values: dict[str, Value], spec: ReportSpec) -> dict[str, Value]:
+    """The source's counts scaled by a factor that changes every year; nothing carried over
+    between years (so 上年结转 always equals last year's 结转下年度); 现行有效 steady with
+    制发 = 废止; no 规章 (few agencies may make them)."""
+    salt = zlib.crc32(spec.agency.encode())
+    factor = 1 + (spec.year + salt) % 3
+    counts = ("apply.", "review.", "suit_", "a20_5.", "a20_6.")
+    out: dict[str, Value] = {
+        k: v * factor for k, v in values.items() if isinstance(v, int) and k.startswith(counts)
+    }
+    for c in COLS:
+        for row in ("carried_in", "carried_out"):
+            if values.get(f"apply.{row}.{c}") is not None:
+                out[f"apply.{row}.{c}"] = 0
+        out[f"apply.new.{c}"] = out.get(f"apply.result_total.{c}")
+    if spec.template.name == "2021":
+        in_force = 5 + salt % 40
+        issued = min((spec.year + salt) % 4, in_force)
+        out.update({f"a20_1.regulation.{c}": 0 for c in ("issued", "abolished", "in_force")})
+        out.update({"a20_1.normative.issued": issued, "a20_1.normative.abolished": issued})
+        out["a20_1.normative.in_force"] = in_force
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -240,20 +269,50 @@ _OPENINGS = (
     "{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，",
     "{year}年，{agency}在上级政务公开办的指导下，紧紧围绕中心工作，",
     "{year}年，{agency}深入贯彻党中央、国务院关于全面推进政务公开的决策部署，",
+    "{year}年以来，{agency}按照本级政府政务公开工作要点的安排，",
+    "{year}年度，{agency}把政务公开作为建设法治政府的重要抓手，",
 )
 _MIDDLES = (
     "持续深化政务公开，不断提升政府信息公开质量和实效。",
     "扎实做好政府信息公开各项工作，切实保障人民群众的知情权、参与权和监督权。",
     "以公开促落实、促规范、促服务，政务公开工作取得新成效。",
+    "围绕群众关切的事项及时发布信息，政策知晓度和满意度明显提升。",
 )
-_PROBLEMS = (
-    "本年度政府信息公开工作虽取得一定成效，但仍存在一些问题和不足：一是公开内容的深度和广度还需拓展；二是政策解读形式较为单一。下一步，我们将加强业务培训，丰富解读形式，持续改进信息发布质量，推动政务公开工作再上新台阶。",
-    "存在的主要问题是：信息更新的及时性有待提高，部分栏目内容不够完善，工作人员业务能力仍有不足。改进措施：一是健全信息发布审核机制；二是加强栏目日常维护；三是定期开展业务培训，确保各项整改措施落到实处。",
+_MANAGEMENT = (
+    "严格落实信息发布保密审查制度，对公开的政府信息进行动态更新和规范管理。",
+    "建立“先审后发、分级负责”的审核流程，年内开展两次政府信息公开属性自查。",
+    "对照公开目录逐项梳理应公开事项，及时清理过期失效信息，确保信息准确一致。",
+    "落实公文公开属性源头认定，拟公开文件在印发时同步明确公开方式。",
+)
+_PLATFORM = (
+    "持续优化政府信息公开专栏，做好政务新媒体的信息发布和日常维护。",
+    "完成门户网站栏目整合，集中发布法定主动公开内容，方便群众查找。",
+    "依托政务服务平台和微信公众号同步推送重要信息，拓宽信息获取渠道。",
+    "规范政府信息公开平台页面设置，定期检查链接有效性和内容更新情况。",
+)
+_OVERSIGHT = (
+    "将政务公开工作纳入年度工作考核，主动接受社会评议，本年度未发生责任追究情况。",
+    "设立意见箱和咨询电话接受群众监督，全年开展社会评议一次，未发生责任追究。",
+    "把政务公开列入年度绩效考核内容，邀请群众代表参与评议，未发现需要追究责任的情形。",
+)
+_ISSUES = (
+    "本年度政府信息公开工作虽取得一定成效，但仍存在一些问题和不足：一是公开内容的深度和广度还需拓展；二是政策解读形式较为单一。",
+    "存在的主要问题是：信息更新的及时性有待提高，部分栏目内容不够完善，工作人员业务能力仍有不足。",
+    "对照新要求，工作中仍有短板：个别业务科室公开意识不强，主动公开的信息以动态类为主，实质性内容偏少。",
+    "问题主要表现在：依申请公开答复文书的规范性有待加强，政务新媒体互动回应不够及时。",
+    "目前仍存在政策解读图解化、视频化产品较少，基层公开标准目录更新滞后等不足。",
+)
+_REMEDIES = (
+    "下一步，我们将加强业务培训，丰富解读形式，持续改进信息发布质量，推动政务公开工作再上新台阶。",
+    "改进措施：一是健全信息发布审核机制；二是加强栏目日常维护；三是定期开展业务培训，确保各项整改措施落到实处。",
+    "针对上述问题，将制定整改清单，明确责任科室和完成时限，并把整改情况纳入年终考核。",
+    "整改措施：建立信息更新提醒制度，每季度通报栏目更新情况，同时规范依申请公开答复文书格式。",
+    "我们将引入第三方评估，围绕群众需求改进公开方式，提升政策解读的针对性和可读性。",
 )
 
 
 def _pick(options: tuple[str, ...], spec: ReportSpec, salt: str) -> str:
-    return options[zlib.crc32(f"{spec.agency}{salt}".encode()) % len(options)]
+    return options[zlib.crc32(f"{spec.agency}{spec.year}{salt}".encode()) % len(options)]
 
 
 def _count(value: Value, text: str) -> str:
@@ -287,9 +346,9 @@ def sections(spec: ReportSpec, figures: dict[str, Value]) -> list[tuple[str, str
         _pick(_OPENINGS, spec, "open").format(year=y, agency=spec.agency) + _pick(_MIDDLES, spec, "mid"),
         f"（一）主动公开。{rules}通过政府门户网站及时主动公开机构职能、政策文件、财政预决算、重点领域信息等内容。",
         f"（二）依申请公开。{applications}",
-        "（三）政府信息管理。严格落实信息发布保密审查制度，对公开的政府信息进行动态更新和规范管理。",
-        "（四）平台建设。持续优化政府信息公开专栏，做好政务新媒体的信息发布和日常维护。",
-        "（五）监督保障。将政务公开工作纳入年度工作考核，主动接受社会评议，本年度未发生责任追究情况。",
+        "（三）政府信息管理。" + _pick(_MANAGEMENT, spec, "manage"),
+        "（四）平台建设。" + _pick(_PLATFORM, spec, "platform"),
+        "（五）监督保障。" + _pick(_OVERSIGHT, spec, "oversight"),
     ]
     return [
         (sid, heading, body)
@@ -298,7 +357,7 @@ def sections(spec: ReportSpec, figures: dict[str, Value]) -> list[tuple[str, str
             ("s2", "二、主动公开政府信息情况", section2_grid(spec, f)),
             ("s3", "三、收到和处理政府信息公开申请情况", section3_grid(spec, f)),
             ("s4", "四、政府信息公开行政复议、行政诉讼情况", section4_grid(f)),
-            ("s5", "五、存在的主要问题及改进情况", [appeals, _pick(_PROBLEMS, spec, "prob")]),
+            ("s5", "五、存在的主要问题及改进情况", [appeals, _pick(_ISSUES, spec, "issue") + _pick(_REMEDIES, spec, "remedy")]),
             ("s6", "六、其他需要报告的事项", ["本年度未收取信息处理费。无其他需要报告的事项。"]),
         )
         if sid not in spec.omit

@@ -103,6 +103,7 @@ class Scenario:
             signed_on=published - timedelta(days=salt % 4),
             published_on=published,
             encoding="gb18030" if self.site(agency.site).shape == "gbk" else "utf-8",
+            vary=True,
         )
         return spec.inconsistent() if year in agency.inconsistent else spec
 
