@@ -16,7 +16,8 @@ from .document import Line
 
 # What a blank cell looks like: the checks treat these as null, never 0.
 BLANKS = {"", "/", "-", "—", "–", "－", "——", "无", "／", "\\"}
-_NUMBER_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万?元)?")
+# A cell holding one number, perhaps with its unit printed beside it ("3件", "0.5万元").
+_NUMBER_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万?元|件|个|条|项)?")
 # A digit run inside text, spaces allowed between its pieces.
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 # Text after a digit run that makes the run part of the prose, not a cell.
@@ -92,7 +93,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
                 current.pieces.append(None)
                 current.xs.append(x)
             elif _NUMBER_CELL.fullmatch(cell):
-                current.pieces.append(re.sub(r"万?元$", "", cell))
+                current.pieces.append(re.sub(r"(?:万?元|件|个|条|项)$", "", cell))
                 current.xs.append(x)
             else:
                 for kind, part in _text_parts(cell):
