@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from disclosure_monitor.checks.narrative import chinese_number
+from disclosure_monitor.parse.narrative import chinese_number
 from disclosure_monitor.checks.similarity import MIN_CHARS, CopyIndex, jaccard, masked, shingles, similarity
 
 from .conftest import corpus_ids, load_report

@@ -3,8 +3,8 @@ its predicate and its messages in Chinese and English.
 
 The engine runs the rows of a scope and fills the messages with `str.format` from the
 predicate's parameters plus `agency`, `year`, `prev_year`, `deadline`, `expected` and
-`actual`. Narrative cues are regular expressions over the text with white space
-removed; `NUM` captures an Arabic or Chinese numeral.
+`actual`. The narrative cues (`parse/narrative.py`) are regular expressions over the
+text with white space removed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import predicates as p
-from .narrative import NUM
+from ..parse.narrative import (
+    ACTIVITY,
+    CARRIED_OUT,
+    HANDLED,
+    NONE_RECEIVED,
+    NORMATIVE,
+    RECEIVED,
+    REVIEW,
+    SUIT,
+)
 from .predicates import Predicate
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -35,22 +44,6 @@ class Check:
     message_zh: str
     message_en: str
 
-
-_STOP = "。；;，,"  # a cue and its number stand in one clause
-RECEIVED = (
-    rf"(?<!未)(?<!没有)(?:收到|受理|新收|接收)[^{_STOP}]{{0,25}}?申请[^{_STOP}\d]{{0,6}}?{NUM}件",
-    rf"(?<!未)(?<!没有)(?:收到|受理|新收|接收){NUM}件[^{_STOP}]{{0,6}}?申请",
-)
-HANDLED = (rf"(?<!公开)(?<!办理)(?:办结|办理完毕|答复)[^{_STOP}\d]{{0,8}}?{NUM}件",)
-CARRIED_OUT = (
-    rf"(?:结转|顺延)(?:到|至)?下一?年度[^{_STOP}\d]{{0,8}}?{NUM}件",
-    rf"{NUM}件[^{_STOP}\d]{{0,4}}?(?:结转|顺延)(?:到|至)?下一?年度",
-)
-REVIEW = (rf"行政复议[^{_STOP}、\d]{{0,6}}?{NUM}[件起]",)
-SUIT = (rf"行政诉讼[^{_STOP}、\d]{{0,6}}?{NUM}[件起]",)
-NORMATIVE = (rf"(?:制发|印发)[^{_STOP}\d]{{0,8}}?规范性文件[^{_STOP}\d]{{0,3}}?{NUM}件",)
-NONE_RECEIVED = rf"(?:未|没有)(?:收到|受理|接到|接收)(?:(?!复议|诉讼)[^{_STOP}]){{0,20}}?申请|无依申请"
-ACTIVITY = RECEIVED + (rf"行政处罚[^{_STOP}\d]{{0,8}}?{NUM}[件起]", rf"行政许可[^{_STOP}\d]{{0,8}}?{NUM}[件项]")
 
 OVERVIEW_TOPICS = {
     "主动公开": r"主动公开",

@@ -26,7 +26,7 @@ from ..parse.template import (
     TEMPLATES,
     Template,
 )
-from . import narrative
+from ..parse import narrative
 from .similarity import similarity
 from .subject import KNOWN_KINDS, Hit, Subject
 

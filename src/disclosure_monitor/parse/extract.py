@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..model import Figure, Report
+from . import narrative
 from .cells import Row, fit, rows_from_lines, splits
 from .document import Line
 from .template import (
@@ -34,10 +35,7 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     ("after", r"存在的?主要问题|问题及改进|其他需要报告"),
 )
 # Narrative sentences that pin a section-2 cell when its digit run is ambiguous.
-_PINS: dict[str, tuple[str, ...]] = {
-    "a20_1.normative.issued": (r"制发的?(?:行政)?规范性文件(\d+)件", r"印发的?(?:行政)?规范性文件(\d+)件"),
-    "a20_1.regulation.issued": (r"制发的?规章(\d+)件",),
-}
+_PINS: dict[str, tuple[str, ...]] = {"a20_1.normative.issued": narrative.NORMATIVE}
 _MAX_SOLUTIONS = 64
 
 Candidate = dict[str, str | None]
@@ -54,7 +52,7 @@ def fill_figures(report: Report, lines: list[Line], xs: list[list[float | None]]
     section3 = TEMPLATE_2019 if "其他处理" in norm_text and "不补正" not in norm_text else TEMPLATE_2021
 
     tables = _split_tables(rows_from_lines(lines, xs))
-    cells2 = _section2(section2, tables["table2"], norm_text, report.notes)
+    cells2 = _section2(section2, tables["table2"], narrative.flatten(report.text), report.notes)
     columns = _column_centres(tables["table3"], len(COLS)) or _header_centres(lines, xs, tables["table3"])
     cells3 = _section3(section3, tables["table3"], columns, report.notes)
     cells4 = _section4(section3, tables["table4"], report.notes)
@@ -108,7 +106,7 @@ def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
 # ------------------------------------------------------------------ section 2
 
 
-def _section2(template: Template, rows: list[Row], norm_text: str, notes: list[str]) -> dict[str, str | None]:
+def _section2(template: Template, rows: list[Row], flat_text: str, notes: list[str]) -> dict[str, str | None]:
     specs = [(str(i), spec.pattern) for i, spec in enumerate(template.section2)]
     found: dict[str, str | None] = {}
     for row in rows:
@@ -120,20 +118,21 @@ def _section2(template: Template, rows: list[Row], norm_text: str, notes: list[s
             continue
         candidates = _candidates(row, len(spec.keys))
         candidates = [dict(zip(spec.keys, c)) for c in candidates]
-        candidates = _pinned(candidates, norm_text)
+        candidates = _pinned(candidates, flat_text)
         if candidates:
             found.update(_agreed(candidates, spec.keys, notes, spec.label))
     return found
 
 
-def _pinned(candidates: list[Candidate], norm_text: str) -> list[Candidate]:
+def _pinned(candidates: list[Candidate], flat_text: str) -> list[Candidate]:
     """Narrow ambiguous cuts by numbers the narrative states, when that leaves any."""
     if len(candidates) < 2:
         return candidates
     for key, patterns in _PINS.items():
         for pattern in patterns:
-            for m in re.finditer(pattern, norm_text):
-                kept = [c for c in candidates if c.get(key) == m.group(1)]
+            for m in re.finditer(pattern, flat_text):
+                stated = str(narrative.number(m.group("n")))
+                kept = [c for c in candidates if c.get(key) == stated]
                 if kept:
                     candidates = kept
     return candidates

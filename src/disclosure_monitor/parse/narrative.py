@@ -1,4 +1,5 @@
-"""Numbers the prose states after cue words ("共收到申请二十三件"), for checks N01–N06 and P05.
+"""Numbers the prose states after cue words ("共收到申请二十三件"): the parser pins
+ambiguous cells with them, checks N01–N06 and P05 compare them with the tables.
 
 A cue is a regular expression with one named group `n` (use `NUM`) matched against the
 text with all white space removed, because PDF and converted texts wrap lines
@@ -16,6 +17,23 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = "。；;！!？?\n"
+
+# The cue sentences, one tuple of patterns per figure they state.
+_STOP = "。；;，,"  # a cue and its number stand in one clause
+RECEIVED = (
+    rf"(?<!未)(?<!没有)(?:收到|受理|新收|接收)[^{_STOP}]{{0,25}}?申请[^{_STOP}\d]{{0,6}}?{NUM}件",
+    rf"(?<!未)(?<!没有)(?:收到|受理|新收|接收){NUM}件[^{_STOP}]{{0,6}}?申请",
+)
+HANDLED = (rf"(?<!公开)(?<!办理)(?:办结|办理完毕|答复)[^{_STOP}\d]{{0,8}}?{NUM}件",)
+CARRIED_OUT = (
+    rf"(?:结转|顺延)(?:到|至)?下一?年度[^{_STOP}\d]{{0,8}}?{NUM}件",
+    rf"{NUM}件[^{_STOP}\d]{{0,4}}?(?:结转|顺延)(?:到|至)?下一?年度",
+)
+REVIEW = (rf"行政复议[^{_STOP}、\d]{{0,6}}?{NUM}[件起]",)
+SUIT = (rf"行政诉讼[^{_STOP}、\d]{{0,6}}?{NUM}[件起]",)
+NORMATIVE = (rf"(?:制发|印发)[^{_STOP}\d]{{0,8}}?规范性文件[^{_STOP}\d]{{0,3}}?{NUM}件",)
+NONE_RECEIVED = rf"(?:未|没有)(?:收到|受理|接到|接收)(?:(?!复议|诉讼)[^{_STOP}]){{0,20}}?申请|无依申请"
+ACTIVITY = RECEIVED + (rf"行政处罚[^{_STOP}\d]{{0,8}}?{NUM}[件起]", rf"行政许可[^{_STOP}\d]{{0,8}}?{NUM}[件项]")
 
 
 def chinese_number(text: str) -> int:
