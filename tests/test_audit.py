@@ -7,12 +7,14 @@ unreachable or unreadable must yield its finding, and a clean report no error.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from disclosure_monitor.audit import audit
 from disclosure_monitor.checks import deadline_for
+from disclosure_monitor.config import ChecksSettings
 from disclosure_monitor.crawl.run import crawl
 from disclosure_monitor.simulator import Simulator, default_scenario
 
@@ -25,6 +27,8 @@ FAILURES = {"blocked_antibot", "robots_disallowed", "tls_error", "column_moved",
 def cycle(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     with Simulator(without(default_scenario(5, 40), "stall")) as sim:
         config = write_config(tmp_path_factory.mktemp("audit"), sim.agencies_config())
+        # One crawl here; the alert threshold for failing portals has its own tests (test_alert_hygiene).
+        config = replace(config, checks=ChecksSettings(failures_before_alert=1))
         store = open_store(config)
         crawl(config, store, TODAY, backoff_base=BACKOFF)
         counts = audit(config, store, TODAY)

@@ -88,6 +88,9 @@ MISTAKES = [
     (VALID + "[email]\nrecipients = ['oversight']\n", "email.recipients: expected e-mail addresses"),
     ('[store]\npath = "m.db"\n[agency]\nname = "x"\n', "agency: expected an array of tables"),
     (VALID + "[store\n", "not valid TOML"),
+    (VALID + "[crawl]\ntimeout = nan\n", "crawl.timeout: expected a number from 1 up, got nan"),
+    (VALID + "[crawl]\nmax_document_mb = inf\n", "crawl.max_document_mb: expected a number from 1 up, got inf"),
+    (VALID + "[crawl]\nmax_pages = 0\n", "crawl.max_pages: expected a number from 1 up"),
 ]
 
 
@@ -121,3 +124,46 @@ def test_password_comes_only_from_the_environment(tmp_path: Path, monkeypatch: p
     assert "s3cret-value" not in repr(config)
     with pytest.raises(ConfigError, match=r"email\.password: unknown key"):
         load_config(write(tmp_path, VALID + "[email]\npassword = 'x'\n"))
+
+
+def test_routes_language_and_alert_threshold(tmp_path: Path) -> None:
+    defaults = load_config(write(tmp_path, VALID))
+    assert defaults.email.route == () and defaults.email.lang == "zh" and defaults.checks.failures_before_alert == 2
+    routed = VALID.replace("[[agency]]", """[email]
+lang = "en"
+recipients = ["oversight@example.org"]
+
+[[email.route]]
+name = "赣州"
+recipients = ["gz@example.org"]
+region_prefix = "江西省赣州市"
+names = ["赣县区融媒体中心"]
+
+[checks]
+failures_before_alert = 3
+
+[[agency]]""", 1)
+    config = load_config(write(tmp_path, routed))
+    (route,) = config.email.route
+    assert config.email.lang == "en" and config.checks.failures_before_alert == 3
+    assert route.covers(config.agencies[0]) and not route.covers(config.agencies[1])
+    assert route.takes(config.agencies[0], "info") and route.min_severity == "info"
+    wrong = routed.replace('lang = "en"', 'lang = "fr"').replace("= 3", "= 0").replace('name = "赣州"', 'name = "default"')
+    with pytest.raises(ConfigError) as e:
+        load_config(write(tmp_path, wrong))
+    assert "email.lang: expected one of zh | en" in str(e.value)
+    assert "checks.failures_before_alert: expected a number from 1" in str(e.value)
+    assert "email.route[0].name: 'default' is the digest of unrouted findings" in str(e.value)
+
+
+def test_a_gbk_file_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_bytes(VALID.encode("gb18030"))
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte \d+\); save the file as UTF-8"):
+        load_config(path)
+
+
+def test_a_utf8_file_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_bytes(VALID.encode("utf-8-sig"))
+    assert load_config(path).agencies[0].name == "赣州市赣县区融媒体中心"

@@ -9,10 +9,13 @@ syncs the result: new findings are added, ones seen again updated, ones gone res
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from .checks import AgencyFacts, CopyFinder, check_changed, check_history, check_pair, check_publication, check_report
+from .checks.catalogue import COPY_SECTIONS
+from .checks.predicates import CRAWL_FAILURES
 from .config import Agency, Config
 from .model import Finding, Report
 from .store import Scope, Store
@@ -27,29 +30,36 @@ def audit(config: Config, store: Store, today: date, now: datetime | None = None
     (new, seen, reopened, resolved) for the run summary."""
     ids = store.upsert_agencies(config.agencies)
     outcomes: dict[tuple[int, int], dict[str, Any]] = {(o["agency_id"], o["year"]): o for o in store.outcomes()}
-    stored_years: dict[int, set[int]] = defaultdict(set)
-    for row in store.db.query("SELECT agency_id, year FROM reports WHERE is_current"):
-        stored_years[row["agency_id"]].add(row["year"])
+    outcome_years: dict[int, set[int]] = defaultdict(set)
+    for agency_id, year in outcomes:
+        outcome_years[agency_id].add(year)
+    streaks = store.failure_streaks(CRAWL_FAILURES)
+    histories = store.changed_reports()
 
     findings: list[Finding] = []
     roster: dict[int, list[tuple[Agency, Report]]] = defaultdict(list)
-    for agency in config.agencies:
-        agency_id, subject = ids[agency.name], facts(agency)
-        years = stored_years[agency_id] | {y for (a, y) in outcomes if a == agency_id}
+    stored = store.current_reports(ids[agency.name] for agency in config.agencies)
+    for agency, (agency_id, current) in zip(config.agencies, stored):
+        subject = facts(agency)
         reports: dict[int, Report] = {}
-        for year in sorted(years):
-            report = store.current_report(agency_id, year) if year in stored_years[agency_id] else None
+        for year in sorted(current.keys() | outcome_years[agency_id]):
+            report = current.get(year)
             if report is None:
                 outcome = outcomes[(agency_id, year)]
-                findings += check_publication(
-                    subject, year, outcome["state"], today, outcome["url"], outcome["reason"]
-                )
+                state, url, reason = outcome["state"], outcome["url"], outcome["reason"]
+                streak = streaks.get((agency_id, year))
+                if streak and streak["runs"] < config.checks.failures_before_alert:
+                    # A failed night is the portal's bad luck, not news: the last verdict stands
+                    # (M01 stays, no M02) until failures_before_alert runs failed in a row.
+                    state, url, reason = streak["previous_state"], streak["previous_url"], streak["previous_reason"]
+                if state is not None:
+                    findings += check_publication(subject, year, state, today, url, reason)
                 continue
             report.year = year  # the year the crawler filed it under is the one checked
             reports[year] = report
-            roster[year].append((agency, report))
+            roster[year].append((agency, _for_copies(report)))
             findings += check_report(report, subject)
-            findings += _changed(store, agency_id, year, subject)
+            findings += _changed(histories.get((agency_id, year), []), year, subject)
         for year, report in reports.items():
             if year - 1 in reports:
                 findings += check_pair(report, reports[year - 1], subject)
@@ -61,9 +71,15 @@ def audit(config: Config, store: Store, today: date, now: datetime | None = None
     return store.sync_findings(Scope(), findings, now)
 
 
-def _changed(store: Store, agency_id: int, year: int, subject: AgencyFacts) -> list[Finding]:
+def _for_copies(report: Report) -> Report:
+    """What X05 reads of a report, kept for the whole roster: the compared sections, not the
+    figures and full text, so that memory does not grow with every report held."""
+    sections = {k: v for k, v in report.sections.items() if k in COPY_SECTIONS}
+    return replace(report, figures={}, text="", notes=[], sections=sections)
+
+
+def _changed(history: list[dict[str, Any]], year: int, subject: AgencyFacts) -> list[Finding]:
     """D07: the current version against the first one captured, by what they say."""
-    history = store.report_history(agency_id, year)
     if len(history) < 2:
         return []
     first, current = history[0], history[-1]

@@ -15,13 +15,14 @@ from datetime import date
 from pathlib import Path
 
 from . import service
+from .agency_report import agency_report, render
 from .audit import audit
 from .checks import check_report
-from .config import Config, load_config
+from .config import Agency, Config, load_config
 from .crawl import Outcome, RunSummary
 from .crawl.run import wanted_years
 from .demo import run_demo
-from .digest import SmtpFailed, build_digest, deliver, write_digest
+from .digest import audiences, build_digest, deliver, everyone, write_digest
 from .lock import store_lock
 from .errors import ConfigError, MonitorError, ParseError
 from .log import configure_logging
@@ -119,12 +120,19 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configured_agency(config: Config, args: argparse.Namespace) -> Agency | None:
+    """The agency `--agency` names (its name or an alias); None, said on stderr, when none."""
+    agency = next((a for a in config.agencies if args.agency in (a.name, *a.aliases)), None)
+    if agency is None:
+        print(f"disclosure-monitor {args.command}: {args.agency!r} is not an agency of {config.path}", file=sys.stderr)
+    return agency
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store a local document as if crawled (a report downloaded by hand), then check."""
     config = load_config(args.config)
-    agency = next((a for a in config.agencies if args.agency in (a.name, *a.aliases)), None)
+    agency = _configured_agency(config, args)
     if agency is None:
-        print(f"disclosure-monitor ingest: {args.agency!r} is not an agency of {config.path}", file=sys.stderr)
         return 2
     try:
         report = parse_path(args.path)
@@ -140,6 +148,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         store.record_outcome(agency_id, args.year, "found", url=url, report_id=report_id)
         counts = audit(config, store, today)
     print(f"{agency.name} {args.year}: stored as report {report_id}; findings {counts['new']} new")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Everything known about one agency: reports by year, figures across years, findings, evidence."""
+    config = load_config(args.config)
+    agency = _configured_agency(config, args)
+    if agency is None:
+        return 2
+    with service.open_store(config) as store:
+        known = agency_report(store, agency, args.year)
+    if args.html:
+        args.html.write_text(render(known, "html"), encoding="utf-8")
+        print(f"{args.html}: {agency.name}, {len(known.years)} years")
+    else:
+        sys.stdout.write(render(known))
     return 0
 
 
@@ -169,12 +193,18 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    """Build the weekly digest of open findings; send it by SMTP unless --dry-run."""
+    """Build the weekly digest of open findings; send each route's by SMTP unless --dry-run."""
     config = load_config(args.config)
     today = args.today or service.today_in(config)
+    lang = args.lang or config.email.lang
+    chosen = {a.name: a for a in audiences(config)}
+    if args.route and args.route not in chosen:
+        print(f"disclosure-monitor digest: no route {args.route!r}; routes: {', '.join(chosen)}", file=sys.stderr)
+        return 2
+    audience = chosen[args.route] if args.route else everyone(config)
     if args.dry_run:
         with service.open_store(config) as store:
-            built = build_digest(store, config, today, args.lang)
+            built = build_digest(store, config, today, lang, audience=audience)
         if args.out:
             write_digest(built, config.email, args.out)
             print(f"{args.out}: digest for {built.period} written")
@@ -182,16 +212,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
             sys.stdout.write(built.text)
         return 0
     with store_lock(config.store.path, "digest"), service.open_store(config) as store:
-        try:
-            result = deliver(store, config, today, args.lang)
-        except SmtpFailed as e:
-            print(f"disclosure-monitor digest: {e}; the digest stays pending and goes out with the next attempt", file=sys.stderr)
-            return 1
+        results = deliver(store, config, today, lang, only={args.route} if args.route else None)
         if args.out:
-            write_digest(result.digest or build_digest(store, config, today, args.lang), config.email, args.out)
-    said = {"sent": "sent", "already_sent": "was already sent"}[result.status]
-    print(f"digest {result.period} {said} at {result.sent_at} to {', '.join(config.email.recipients)}")
-    return 0
+            write_digest(build_digest(store, config, today, lang, audience=audience), config.email, args.out)
+    for r in results:
+        if r.status == "failed":
+            print(f"disclosure-monitor digest: {r.route}: {r.error}; the digest stays pending and goes out with the next attempt", file=sys.stderr)
+        else:
+            said = {"sent": "sent", "already_sent": "was already sent"}[r.status]
+            print(f"digest {r.period} ({r.route}) {said} at {r.sent_at} to {', '.join(r.recipients)}")
+    return 1 if any(r.status == "failed" for r in results) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -249,7 +279,8 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--today", type=date.fromisoformat, help="the date to act as today (ISO 8601); picks the week")
     p.add_argument("--dry-run", action="store_true", help="build the digest without sending it or marking anything")
     p.add_argument("--out", type=Path, help="also write the digest: .html for the HTML part, .eml for the whole message")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the digest (default: zh)")
+    p.add_argument("--lang", choices=("zh", "en"), help="language of the digest (default: email.lang)")
+    p.add_argument("--route", help="only this [[email.route]] (or 'default'); a dry run without it shows every finding")
 
 
 def _today_arg(p: argparse.ArgumentParser) -> None:
@@ -278,6 +309,13 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--url", help="where it was published (default: the file's own URI)")
 
 
+def _report_args(p: argparse.ArgumentParser) -> None:
+    _config_arg(p)
+    p.add_argument("--agency", required=True, help="the configured agency's name or alias")
+    p.add_argument("--year", type=int, help="only this reporting year")
+    p.add_argument("--html", type=Path, help="write one self-contained HTML page here instead of printing")
+
+
 def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", type=Path, default=Path("demo-output"), help="where to write (default: demo-output)")
 
@@ -299,6 +337,7 @@ COMMANDS: dict[str, Command] = {
     "digest": (cmd_digest, _digest_args),
     "serve": (cmd_serve, _config_arg),
     "status": (cmd_status, _status_args),
+    "report": (cmd_report, _report_args),
 }
 
 

@@ -8,13 +8,14 @@ one new field. Every problem is reported at once, each with the file and key pat
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 import types
 import typing
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,9 @@ KINDS = ("dept", "gov", "gov_office", "township", "state_council_dept")
 LEVELS = ("province", "prefecture", "county", "township")
 LISTINGS = ("auto", "trs", "hanweb", "gkmlpt", "epoint", "generic")
 SECURITIES = ("none", "starttls", "ssl")
+SEVERITIES = ("info", "warning", "error")  # rising: a route's min_severity takes that one and above
+LANGS = ("zh", "en")
+DEFAULT_ROUTE = "default"  # the digest of the findings no route takes, to email.recipients
 
 # A check returns what was expected when the value is wrong, None when it is fine.
 Check = Callable[[Any], str | None]
@@ -39,7 +43,7 @@ def one_of(*choices: str) -> Check:
 
 def between(low: float, high: float | None = None) -> Check:
     def check(v: float) -> str | None:
-        if v < low or (high is not None and v > high):
+        if not math.isfinite(v) or v < low or (high is not None and v > high):  # TOML allows nan and inf
             return f"a number from {low}" + (f" to {high}" if high is not None else " up")
         return None
 
@@ -79,6 +83,15 @@ def addresses(v: tuple[str, ...]) -> str | None:
     return next((f"e-mail addresses ({a!r} is not one)" for a in v if address(a)), None)
 
 
+def each(check: Check) -> Check:
+    """`check` applied to every item of a list; the first wrong item says what was expected."""
+    return lambda items: next((f"{expected}, each" for v in items if (expected := check(v))), None)
+
+
+def some_addresses(v: tuple[str, ...]) -> str | None:
+    return addresses(v) or (None if v else "at least one e-mail address")
+
+
 def key(default: Any = MISSING, check: Check | None = None, optional: bool = False) -> Any:
     """A configuration key; `optional` marks one without a default that `load_config` fills in."""
     return field(default=default, metadata={"check": check, "optional": optional})
@@ -96,6 +109,8 @@ class CrawlSettings:
     per_host_concurrency: int = key(1, between(1, 16))
     per_host_delay: float = key(1.0, between(0))
     timeout: float = key(30.0, between(1))
+    request_deadline: float = key(180.0, between(1))  # seconds one request may take, body included (a drip never ends)
+    max_pages: int = key(500, between(1))  # listing pages read per column before giving up on its end
     max_retries: int = key(3, between(0, 10))
     respect_robots: bool = key(True)
     max_document_mb: float = key(30.0, between(1))
@@ -110,6 +125,44 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ChecksSettings:
+    # A crawl failure (M02 "cannot verify") is raised only after this many failing runs in a row.
+    failures_before_alert: int = key(2, between(1, 100))
+
+
+@dataclass(frozen=True)
+class Route:
+    """One office's digest: the findings of the agencies it covers, from `min_severity` up.
+
+    Empty filters match everything; `names` match an agency's name or one of its aliases.
+    """
+
+    name: str = key(check=non_empty)
+    recipients: tuple[str, ...] = key(check=some_addresses)
+    region_prefix: str = key("")
+    kinds: tuple[str, ...] = key((), each(one_of(*KINDS)))
+    names: tuple[str, ...] = key(())
+    min_severity: str = key("info", one_of(*SEVERITIES))
+
+    @property
+    def filters_agencies(self) -> bool:
+        return bool(self.region_prefix or self.kinds or self.names)
+
+    def covers(self, agency: Agency | None) -> bool:
+        """Whether the agency filters take `agency` (None: a finding about no configured agency)."""
+        if agency is None:
+            return not self.filters_agencies
+        return (
+            agency.region.startswith(self.region_prefix)
+            and (not self.kinds or agency.kind in self.kinds)
+            and (not self.names or not {agency.name, *agency.aliases}.isdisjoint(self.names))
+        )
+
+    def takes(self, agency: Agency | None, severity: str) -> bool:
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.min_severity) and self.covers(agency)
+
+
+@dataclass(frozen=True)
 class EmailSettings:
     smtp_host: str = key("localhost", non_empty)
     smtp_port: int = key(25, between(1, 65535))
@@ -118,6 +171,8 @@ class EmailSettings:
     sender: str = key("monitor@example.org", address)
     recipients: tuple[str, ...] = key((), addresses)
     subject_prefix: str = key("[政务公开年报监测]")
+    lang: str = key("zh", one_of(*LANGS))  # of the scheduled digest (`serve`)
+    route: tuple[Route, ...] = key(())  # the [[email.route]] blocks
 
     @property
     def password(self) -> str | None:
@@ -146,6 +201,7 @@ class Config:
     schedule: ScheduleSettings
     email: EmailSettings
     agencies: tuple[Agency, ...]
+    checks: ChecksSettings = ChecksSettings()
 
 
 SECTIONS: dict[str, type] = {
@@ -153,6 +209,7 @@ SECTIONS: dict[str, type] = {
     "crawl": CrawlSettings,
     "schedule": ScheduleSettings,
     "email": EmailSettings,
+    "checks": ChecksSettings,
 }
 _NOUNS = {str: "a string", int: "an integer", float: "a number", bool: "true or false", Path: "a path"}
 
@@ -201,6 +258,9 @@ def _read_table(cls: type, table: Any, where: str, problems: list[str]) -> dict[
                 problems.append(f"{path}: missing; this key is required")
             continue
         raw = table[f.name]
+        if (blocks := _block_type(hints[f.name])) is not None:
+            values[f.name] = _read_blocks(blocks, raw, path, problems)
+            continue
         try:
             value = _coerce(raw, hints[f.name])
         except _Wrong as e:
@@ -221,41 +281,70 @@ def _store(values: dict[str, Any], folder: Path) -> StoreSettings:
     return StoreSettings(path=path, evidence=evidence)
 
 
-def _agencies(tables: Any, problems: list[str]) -> tuple[Agency, ...]:
+def _block_type(hint: Any) -> type | None:
+    """The settings class of a `tuple[SomeSettings, ...]` key ([[...]] blocks), else None."""
+    if typing.get_origin(hint) is tuple and is_dataclass(item := typing.get_args(hint)[0]):
+        return item  # type: ignore[return-value]
+    return None
+
+
+def _read_blocks(cls: type, tables: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
+    """An array of tables ([[where]] blocks) read as `cls`, each `name` unique; problems appended."""
     if not isinstance(tables, list):
-        problems.append("agency: expected an array of tables ([[agency]] blocks)")
+        problems.append(f"{where}: expected an array of tables ([[{where}]] blocks)")
         return ()
-    agencies: list[Agency] = []
+    blocks: list[Any] = []
     first_index: dict[str, int] = {}
+    noun = where.rpartition(".")[2]
     for i, table in enumerate(tables):
-        where = f"agency[{i}]"
         before = len(problems)
-        values = _read_table(Agency, table, where, problems)
+        values = _read_table(cls, table, f"{where}[{i}]", problems)
         name = values.get("name")
         if name in first_index:
-            problems.append(f"{where}.name: duplicate agency {name!r}, already agency[{first_index[name]}]")
+            problems.append(f"{where}[{i}].name: duplicate {noun} {name!r}, already {where}[{first_index[name]}]")
         elif name is not None:
             first_index[name] = i
         if len(problems) == before:
-            agencies.append(Agency(**values))
-    return tuple(agencies)
+            blocks.append(cls(**values))
+    return tuple(blocks)
+
+
+def _check_routes(routes: tuple[Route, ...], agencies: tuple[Agency, ...], problems: list[str]) -> None:
+    """A route that can take no configured agency's findings is a mistake, not a quiet inbox."""
+    known = {n for a in agencies for n in (a.name, *a.aliases)}
+    for i, route in enumerate(routes):
+        where = f"email.route[{i}]"
+        if route.name == DEFAULT_ROUTE:
+            problems.append(f"{where}.name: {DEFAULT_ROUTE!r} is the digest of unrouted findings; choose another name")
+        for name in route.names:
+            if name not in known:
+                problems.append(f"{where}.names: {name!r} is not the name or alias of any configured agency")
+        if route.filters_agencies and not any(route.covers(a) for a in agencies):
+            problems.append(
+                f"{where} ({route.name!r}): can never match: none of the {len(agencies)} configured agencies has"
+                f" region_prefix {route.region_prefix!r}, kinds {list(route.kinds)} and names {list(route.names)}"
+            )
 
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise ConfigError listing every problem."""
     path = Path(path)
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors put a BOM before the text.
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8, not GBK") from e
+    except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
 
     problems: list[str] = []
     for unknown in sorted(set(document) - set(SECTIONS) - {"agency"}):
         problems.append(f"{unknown}: unknown key; expected one of {', '.join(SECTIONS)}, agency")
     sections = {name: _read_table(cls, document.get(name, {}), name, problems) for name, cls in SECTIONS.items()}
-    agencies = _agencies(document.get("agency", []), problems)
+    agencies = _read_blocks(Agency, document.get("agency", []), "agency", problems)
+    _check_routes(sections["email"].get("route", ()), agencies, problems)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return Config(
@@ -265,4 +354,5 @@ def load_config(path: str | Path) -> Config:
         schedule=ScheduleSettings(**sections["schedule"]),
         email=EmailSettings(**sections["email"]),
         agencies=agencies,
+        checks=ChecksSettings(**sections["checks"]),
     )

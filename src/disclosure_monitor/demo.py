@@ -34,7 +34,9 @@ def run_demo(folder: Path, today: date) -> DemoResult:
     years = tuple(range(today.year - 4, today.year))
     scenario = replace(default_scenario(seed=0, n_agencies=40, years=years), stall_seconds=8.0)
     with Simulator(scenario) as sim:
-        config = load_config(write_config(folder, sim.agencies_config(), **DEMO_CRAWL))
+        # One crawl only: say at once what could not be verified, without waiting for a second night.
+        path = write_config(folder, sim.agencies_config(), checks={"failures_before_alert": 1}, **DEMO_CRAWL)
+        config = load_config(path)
         summary = run_cycle(config, today)
     with open_store(config) as store:
         digest = build_digest(store, config, today)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import MonitorError
@@ -39,9 +39,10 @@ def store_lock(store_path: Path, what: str = "") -> Iterator[Path]:
             raise StoreBusy(
                 f"{store_path} is in use by {holder}; try again when it has finished (lock: {path})"
             ) from None
-        # Who holds it, for the message the next comer gets; informative only.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} ({what or 'disclosure-monitor'})\n".encode(), 0)
+        # Who holds it, for the message the next comer gets; informative only, so a full disk may refuse it.
+        with suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} ({what or 'disclosure-monitor'})\n".encode(), 0)
         try:
             yield path
         finally:

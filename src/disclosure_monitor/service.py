@@ -25,7 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .audit import audit
 from .config import Config
 from .crawl import Outcome, RunSummary, crawl
-from .digest import DeliveryResult, SmtpFailed, deliver, idempotency_key
+from .digest import DeliveryResult, SmtpFailed, audiences, deliver
 from .errors import MonitorError
 from .lock import store_lock
 from .log import event
@@ -48,12 +48,10 @@ def open_store(config: Config) -> Store:
     return Store.open(config.store.path, config.store.evidence)
 
 
-def _retry_pending(store: Store, config: Config, today: date) -> DeliveryResult | None:
-    """Send a digest that failed earlier, so that it does not wait a whole week."""
-    key = idempotency_key("", config.email.recipients)
-    if config.email.recipients and any(d["idempotency_key"].endswith(key) for d in store.pending_digests()):
-        return deliver(store, config, today)
-    return None
+def _retry_pending(store: Store, config: Config, today: date) -> list[DeliveryResult]:
+    """Send the routes' digests that failed earlier, so that they do not wait a whole week."""
+    pending = {d["route"] for d in store.pending_digests()} & {a.name for a in audiences(config)}
+    return deliver(store, config, today, only=pending) if pending else []
 
 
 def run_cycle(config: Config, today: date, progress: Callable[[Outcome], None] | None = None) -> RunSummary:
@@ -63,10 +61,8 @@ def run_cycle(config: Config, today: date, progress: Callable[[Outcome], None] |
         summary.findings = audit(config, store, today)
         store.finish_run(summary.run_id, summary.counts())
         event(log, "run_finished", run=summary.run_id, **summary.counts())
-        try:
-            _retry_pending(store, config, today)
-        except SmtpFailed as e:
-            event(log, "digest_still_pending", logging.WARNING, reason=str(e))
+        for failed in (r for r in _retry_pending(store, config, today) if r.status == "failed"):
+            event(log, "digest_still_pending", logging.WARNING, route=failed.route, reason=failed.error)
     return summary
 
 
@@ -76,10 +72,15 @@ def check_cycle(config: Config, today: date) -> dict[str, int]:
         return audit(config, store, today)
 
 
-def digest_cycle(config: Config, today: date, lang: str = "zh") -> DeliveryResult:
-    """Send this week's digest under the store lock (a no-op when it already went)."""
+def digest_cycle(config: Config, today: date, lang: str | None = None) -> list[DeliveryResult]:
+    """Send this week's digests under the store lock (each a no-op when it already went),
+    in email.lang unless told; SmtpFailed after all were tried when any failed."""
     with store_lock(config.store.path, "serve: digest"), open_store(config) as store:
-        return deliver(store, config, today, lang)
+        results = deliver(store, config, today, lang)
+    failed = [f"{r.route}: {r.error}" for r in results if r.status == "failed"]
+    if failed:
+        raise SmtpFailed("; ".join(failed))
+    return results
 
 
 def _job(name: str, work: Callable[[Config, date], Any], config: Config) -> None:

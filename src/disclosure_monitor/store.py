@@ -10,10 +10,12 @@ Timestamps are ISO 8601 UTC text; dates are ISO 8601 text.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,11 +176,27 @@ SCHEMA_2 = """
 ALTER TABLE reports ADD COLUMN content_sha256 TEXT;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2)
+# Version 3: how often a finding came back after being resolved, so that the digest can show
+# one that flips on alternate runs as unstable instead of as news; kept by a trigger, so
+# every writer of `resolved_at` counts alike.
+SCHEMA_3 = """
+ALTER TABLE findings ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE findings ADD COLUMN reopened_at TEXT;
+CREATE TRIGGER findings_reopened AFTER UPDATE OF resolved_at ON findings
+WHEN OLD.resolved_at IS NOT NULL AND NEW.resolved_at IS NULL
+BEGIN
+    UPDATE findings SET reopen_count = reopen_count + 1, reopened_at = NEW.last_seen WHERE id = NEW.id;
+END;
+CREATE INDEX outcome_history_agency_year ON outcome_history (agency_id, year, id);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
 
 FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
 FROM findings f LEFT JOIN agencies a ON a.id = f.agency_id"""
 OPEN = "f.resolved_at IS NULL AND f.dismissed_at IS NULL"
+# The database (and, after it, SQLite's -wal and -shm files) and the evidence: owner and group only.
+DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
 
 
 def _wide_view() -> str:
@@ -284,10 +302,14 @@ class Store:
         path, evidence_dir = Path(path), Path(evidence_dir)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            evidence_dir.mkdir(parents=True, exist_ok=True)
+            evidence_dir.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DB_MODE))  # SQLite gives -wal/-shm the same mode
             # isolation_level=None: no hidden transactions; every write says BEGIN itself.
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
             conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode a crash still loses no committed transaction's atomicity; only a power
+            # cut can lose the last few commits. Without it every commit waits for an fsync.
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
         except (OSError, sqlite3.DatabaseError) as e:
@@ -373,14 +395,15 @@ class Store:
         target = self.evidence_path(sha256)
         if target.exists():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        for folder in (target.parent.parent, target.parent):  # mode applies to the last folder made only
+            folder.mkdir(exist_ok=True, mode=FOLDER_MODE)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(temp, 0o640)
+            os.chmod(temp, EVIDENCE_MODE)
             try:
                 os.link(temp, target)
             except FileExistsError:
@@ -392,6 +415,19 @@ class Store:
                 os.close(folder)
         finally:
             os.unlink(temp)
+
+    def keep_evidence(self, data: bytes) -> str:
+        """Write `data` to the evidence folder, once and durably; returns its sha256.
+
+        Touches no database, so the crawler runs it in a thread: the fsyncs then wait
+        there, not in the event loop, and `add_document` finds the file already there.
+        """
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            self._write_evidence(sha256, data)
+        except OSError as e:
+            raise StoreError(f"{self.evidence_dir}: cannot write evidence: {e}") from e
+        return sha256
 
     def add_document(
         self,
@@ -407,11 +443,7 @@ class Store:
         now: datetime | None = None,
     ) -> tuple[int, bool]:
         """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store)."""
-        sha256 = hashlib.sha256(data).hexdigest()
-        try:
-            self._write_evidence(sha256, data)
-        except OSError as e:
-            raise StoreError(f"{self.evidence_dir}: cannot write evidence: {e}") from e
+        sha256 = self.keep_evidence(data)
         with self._transaction() as conn:
             seen = conn.execute("SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
             document_id = conn.execute(
@@ -524,10 +556,34 @@ class Store:
         row = self._conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
         return self._rebuild(row) if row else None
 
-    def _rebuild(self, row: sqlite3.Row) -> Report:
-        figures = self._conn.execute(
-            "SELECT key, value, raw FROM figures WHERE report_id = ? ORDER BY rowid", (row["id"],)
-        )
+    def current_reports(self, agency_ids: Iterable[int], batch: int = 500) -> Iterator[tuple[int, dict[int, Report]]]:
+        """Each agency's current reports by year, in the order given: two queries per `batch`
+        agencies instead of two per report, and only one batch in memory at a time."""
+        ids = iter(agency_ids)
+        while chunk := list(itertools.islice(ids, batch)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT * FROM reports WHERE is_current AND agency_id IN ({marks})", chunk
+            ).fetchall()
+            figures: dict[int, list[tuple[str, Any, str | None]]] = defaultdict(list)
+            for report_id, key, value, raw in self._conn.execute(
+                f"""SELECT f.report_id, f.key, f.value, f.raw FROM reports r JOIN figures f ON f.report_id = r.id
+                WHERE r.is_current AND r.agency_id IN ({marks}) ORDER BY f.rowid""",
+                chunk,
+            ):
+                figures[report_id].append((key, value, raw))
+            reports: dict[int, dict[int, Report]] = defaultdict(dict)
+            for row in rows:
+                reports[row["agency_id"]][row["year"]] = self._rebuild(row, figures.pop(row["id"], []))
+            for agency_id in chunk:
+                yield agency_id, reports.pop(agency_id, {})
+
+    def _rebuild(self, row: sqlite3.Row, figures: Iterable[tuple[str, Any, str | None]] | None = None) -> Report:
+        """A stored report as the parser made it; `figures` when the caller read them in bulk."""
+        if figures is None:
+            figures = self._conn.execute(
+                "SELECT key, value, raw FROM figures WHERE report_id = ? ORDER BY rowid", (row["id"],)
+            )
         return Report(
             agency=row["printed_agency"],
             year=row["year"],
@@ -547,6 +603,20 @@ class Store:
             title_year=row["title_year"],
             period_year=row["period_year"],
         )
+
+    def changed_reports(self) -> dict[tuple[int, int], list[dict[str, Any]]]:
+        """`report_history` of every (agency_id, year) stored in more than one version, in one query."""
+        rows = self.db.query(
+            """SELECT r.agency_id, r.year, r.id, r.version, r.is_current, d.sha256, r.content_sha256, r.url,
+                r.published_on, r.signed_on, r.first_seen, r.last_changed
+            FROM reports r JOIN documents d ON d.id = r.document_id
+            WHERE (r.agency_id, r.year) IN (SELECT agency_id, year FROM reports WHERE version > 1)
+            ORDER BY r.agency_id, r.year, r.version"""
+        )
+        out: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            out[(row.pop("agency_id"), row.pop("year"))].append(row)
+        return dict(out)
 
     def report_history(self, agency_id: int, year: int) -> list[dict[str, Any]]:
         """Every stored version, oldest first: id, version, is_current, sha256, url, dates, first_seen, last_changed."""
@@ -606,6 +676,32 @@ class Store:
                 params,
             )
         )
+
+    def failure_streaks(self, failing: Iterable[str]) -> dict[tuple[int, int], dict[str, Any]]:
+        """Every agency × year whose latest outcome is one of the `failing` states, keyed by
+        (agency_id, year): `since` (when the failures began, across changes between failing
+        states), `runs` (crawl runs since then, this one included, at least 1) and the last
+        state before them (`previous_state`, `previous_url`, `previous_reason`; None if none)."""
+        rows = self.db.query(
+            """WITH failing AS (SELECT value AS state FROM json_each(?)),
+            ok AS (SELECT agency_id, year, max(id) AS id FROM outcome_history
+                WHERE state NOT IN (SELECT state FROM failing) GROUP BY agency_id, year),
+            start AS (SELECT h.agency_id, h.year, min(h.id) AS id FROM outcome_history h
+                LEFT JOIN ok ON ok.agency_id = h.agency_id AND ok.year = h.year
+                WHERE h.id > coalesce(ok.id, 0) GROUP BY h.agency_id, h.year)
+            SELECT o.agency_id, o.year, h.checked_at AS since,
+                max(1, (SELECT count(*) FROM runs r WHERE r.id BETWEEN h.run_id AND o.run_id
+                    AND (r.finished_at IS NOT NULL OR r.id = o.run_id))) AS runs,  -- a killed run is no run
+                p.state AS previous_state, p.url AS previous_url, p.reason AS previous_reason
+            FROM outcomes o
+            JOIN start s ON s.agency_id = o.agency_id AND s.year = o.year
+            JOIN outcome_history h ON h.id = s.id
+            LEFT JOIN ok ON ok.agency_id = o.agency_id AND ok.year = o.year
+            LEFT JOIN outcome_history p ON p.id = ok.id
+            WHERE o.state IN (SELECT state FROM failing)""",
+            [json.dumps(list(failing))],
+        )
+        return {(row["agency_id"], row["year"]): row for row in rows}
 
     # -- findings -----------------------------------------------------------------------------
 

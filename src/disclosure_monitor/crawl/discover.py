@@ -21,14 +21,24 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from ..errors import ColumnMissing, FetchError, JavaScriptOnly
+from ..errors import ColumnMissing, FetchError, JavaScriptOnly, NetworkFailure
 from .fetch import Fetched
 
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACES = re.compile(r"\s+")
-MAX_PAGES = 500
+MAX_PAGES = 500  # default of crawl.max_pages
 DOCUMENT_EXTENSIONS = ("pdf", "docx", "doc", "wps", "ofd")
 _SKIP_HREF = ("javascript:", "#", "mailto:", "tel:")
+_WEB = ("http", "https")
+
+
+def _web_link(href: str | None, base_url: str) -> str | None:
+    """The absolute URL of a link, or None for what is not a web page (javascript:, file:, mailto:, …)."""
+    href = (href or "").strip()
+    if not href or href.startswith(_SKIP_HREF):
+        return None
+    url = urljoin(base_url, href)
+    return url if urlsplit(url).scheme in _WEB else None
 
 
 @dataclass(frozen=True)
@@ -110,8 +120,8 @@ def html_items(markup: str, base_url: str) -> list[ListingItem]:
         return []
     out = []
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(_SKIP_HREF):
+        url = _web_link(a.get("href"), base_url)
+        if url is None:
             continue
         text = _clean(DATE.sub("", a.text_content()))
         title = _clean(a.get("title") or "") or text
@@ -120,7 +130,7 @@ def html_items(markup: str, base_url: str) -> list[ListingItem]:
         row = next((e for e in a.iterancestors() if e.tag in ("li", "tr", "dd", "p")), a.getparent())
         published = _date(a.text_content()) or _date(row.text_content() if row is not None else "")
         truncated = not a.get("title") and title.endswith(("…", "...", "..."))
-        out.append(ListingItem(title, urljoin(base_url, href), published, truncated))
+        out.append(ListingItem(title, url, published, truncated))
     return out
 
 
@@ -294,9 +304,9 @@ class GenericLinks(Shape):
         if root is None:
             return None
         for a in root.iter("a"):
-            href = a.get("href") or ""
-            if self.NEXT.match(a.text_content()) and href and not href.startswith(_SKIP_HREF):
-                return PageRequest(urljoin(last.fetched.final_url, href))
+            url = _web_link(a.get("href"), last.fetched.final_url)
+            if self.NEXT.match(a.text_content()) and url:
+                return PageRequest(url)
         return None
 
 
@@ -335,13 +345,19 @@ class Listing:
 
 
 async def read_listing(
-    first: Page, fetch: PageFetch, *, listing: str = "auto", stop: Callable[[list[ListingItem]], bool] = lambda _: False
+    first: Page,
+    fetch: PageFetch,
+    *,
+    listing: str = "auto",
+    stop: Callable[[list[ListingItem]], bool] = lambda _: False,
+    max_pages: int = MAX_PAGES,
 ) -> Listing:
     """Read a column from its first page on, until the shape has no more pages or `stop(page_items)` says so.
 
     A 404 after the first page is the end of the column (TRS page counts are not
     reliable). A column with no items and no pages that looks like a script shell
-    raises JavaScriptOnly.
+    raises JavaScriptOnly. A column with more than `max_pages` pages is left
+    incomplete, with the reason, rather than read forever.
     """
     shape = shape_for(first, listing)
     result = Listing(shape.name)
@@ -358,9 +374,13 @@ async def read_listing(
         raise JavaScriptOnly(first.url, "the column page is a script shell with no list in its HTML")
     asked: set[str] = set()
     last = first
-    while not stop(page_items) and result.pages < MAX_PAGES:
+    while not stop(page_items):
         request = shape.next_page(first, last, result.pages)
         if request is None or request.key in asked:
+            break
+        if result.pages >= max_pages:
+            reason = f"stopped after {max_pages} pages (crawl.max_pages); the column goes on"
+            result.complete, result.error = False, NetworkFailure(request.url, reason)
             break
         asked.add(request.key)
         try:
@@ -405,12 +425,11 @@ def attachments(markup: str, article_url: str) -> list[Attachment]:
         return []
     found: dict[str, Attachment] = {}
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(_SKIP_HREF):
+        url = _web_link(a.get("href"), article_url)
+        if url is None:
             continue
         name = _clean(a.get("title") or a.text_content())
-        if _extension(href) or _extension(name) or "downfile" in href.lower():
-            url = urljoin(article_url, href)
+        if _extension(url) or _extension(name) or "downfile" in url.lower():
             found.setdefault(url, Attachment(url, name))
     return sorted(found.values(), key=lambda att: rendition_rank(att.name, att.url))
 

@@ -1,6 +1,12 @@
 """The one place that opens connections: politeness, robots.txt, conditional GET,
 retries, size caps and the classification of what a portal answered.
 
+Nothing a portal says can make it connect elsewhere than where it was told: only
+http(s) URLs, redirects only within the allowed hosts, and no loopback, private or
+link-local address unless a configured host is itself in that range. Bodies are
+capped after decoding (a gzip bomb stops at the cap) and every request has a
+deadline for the whole answer (a body that drips forever ends too).
+
 Every request to a host waits for that host's turn (at most `per_host_concurrency`
 in flight, starts at least `per_host_delay` apart, or the robots.txt Crawl-delay if
 longer), so callers may fire requests at will. Answers that are not content become
@@ -11,12 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import random
 import re
+import socket
 import ssl
+import zlib
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -54,6 +63,9 @@ SOFT_404_CHARS = 2000
 SOFT_404 = re.compile(r"页面不存在|找不到|无法找到|错误页面|not found|\b404\b", re.I)
 _TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
+# Only codings we undo ourselves, a bounded piece at a time (wbits: gzip header, zlib header).
+CODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+PUBLIC = "public"
 
 
 @dataclass(frozen=True)
@@ -139,14 +151,60 @@ def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+def address_class(address: str) -> str:
+    """Which range an IP address is in: public, or loopback / private / link-local / … ."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for name in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
+        if getattr(ip, f"is_{name}"):
+            return name.replace("_", "-")
+    return PUBLIC if ip.is_global else "non-global"
+
+
+class _Inflater:
+    """One Content-Encoding undone with a bound on each output, so a bomb never unpacks past the cap."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self.state: Any = None  # the decompressor, made when the first bytes show its header
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """The decoded bytes of `data`, but never more than `room + 1` (one more than fits says: too large)."""
+        if self.state is None and data:
+            wbits = CODINGS[self.coding]
+            # "deflate" is raw deflate on some servers, a zlib stream on others.
+            if self.coding == "deflate" and (data[0] & 0x0F != 8 or int.from_bytes(data[:2], "big") % 31):
+                wbits = -zlib.MAX_WBITS
+            self.state = zlib.decompressobj(wbits)
+        out = bytearray()
+        try:
+            while data and len(out) <= room:
+                out += self.state.decompress(data, room + 1 - len(out))
+                data = self.state.unconsumed_tail
+        except zlib.error as e:
+            raise httpx.DecodingError(f"broken {self.coding} body: {e}") from None
+        return bytes(out)
+
+
+def _inflaters(content_encoding: str) -> list[_Inflater]:
+    """Decoders for the codings applied, last applied first; codings we do not know pass through as httpx does."""
+    codings = [c.strip().lower() for c in content_encoding.split(",")]
+    return [_Inflater(c) for c in reversed(codings) if c in CODINGS]
+
+
 class Fetcher:
     """A polite async HTTP client; use as `async with Fetcher(settings) as f: await f.get(url)`.
 
     `backoff_base` scales every wait between retries (1 s → 1, 3, 9 s; tests pass 0.01)
-    and the server's Retry-After.
+    and the server's Retry-After. `configured_hosts` are the host names of the configured
+    columns: only they may be in a loopback, private or link-local range, and any host in
+    the same range as one of them (with none given, each request's own first URL counts).
     """
 
-    def __init__(self, settings: CrawlSettings, *, backoff_base: float | None = None) -> None:
+    def __init__(
+        self, settings: CrawlSettings, *, backoff_base: float | None = None, configured_hosts: Iterable[str] = ()
+    ) -> None:
         self.settings = settings
         self.backoff_base = backoff_base if backoff_base is not None else getattr(settings, "backoff_base", 1.0)
         self.max_bytes = int(settings.max_document_mb * 1024 * 1024)
@@ -154,6 +212,8 @@ class Fetcher:
         self.stats = FetchStats()
         self._hosts: dict[str, _Host] = {}
         self._clients: dict[bool, httpx.AsyncClient] = {}
+        self.configured = {h.lower() for h in configured_hosts if h}
+        self._classes: dict[str, str] = {}  # host name → address class, resolved once
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -174,6 +234,7 @@ class Fetcher:
                 limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
                 headers={
                     "User-Agent": self.user_agent,
+                    "Accept-Encoding": ", ".join(c for c in CODINGS if not c.startswith("x-")),
                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                     "Accept-Language": "zh-CN,zh;q=0.9",
                 },
@@ -221,6 +282,7 @@ class Fetcher:
         column is missing or moved rather than that a document failed.
         """
         url = urldefrag(url).url
+        await self._admit(url, url)
         allowed = {host_of(url), *(h.lower() for h in allowed_hosts)}
         headers = {"Referer": referer} if referer else {}
         if etag:
@@ -237,10 +299,53 @@ class Fetcher:
                 raise ColumnMoved(url, f"redirected to {target}")
             if host_of(target) not in allowed:
                 raise NetworkFailure(url, f"redirected off the configured hosts to {target} (not followed)")
+            await self._admit(target, url)
             if response.status_code == 303:
                 method, data, json = "GET", None, None
             current = target
         raise NetworkFailure(url, f"more than {MAX_REDIRECTS} redirects")
+
+    # -- where we may go --------------------------------------------------------------------------
+
+    async def _admit(self, url: str, origin: str) -> None:
+        """Refuse, before any connection, a URL a portal must not make us fetch.
+
+        Only http(s); and an address outside the public internet only on a configured
+        host or in a range a configured host (or, with none configured, `origin`) is in.
+        """
+        parts = urlsplit(url)
+        name = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not name:
+            raise NetworkFailure(url, "not an http(s) URL (not fetched)")
+        if name in self.configured:
+            return
+        kind = await self._class_of(url, name)
+        if kind == PUBLIC:
+            return
+        trusted = set()
+        for home in self.configured or {(urlsplit(origin).hostname or "").lower()}:
+            with suppress(NetworkFailure):  # a configured host that does not resolve trusts no range
+                trusted.add(await self._class_of(origin, home))
+        if kind not in trusted:
+            raise NetworkFailure(url, f"{name} is a {kind} address and no configured host is (not fetched)")
+
+    async def _class_of(self, url: str, name: str) -> str:
+        """The address class of a host name: literal addresses as they are, names as they resolve (any
+        non-public address makes the name non-public)."""
+        if name not in self._classes:
+            try:
+                self._classes[name] = address_class(name)
+            except ValueError:
+                if name == "localhost" or name.endswith(".localhost"):
+                    self._classes[name] = "loopback"
+                else:
+                    try:
+                        infos = await asyncio.get_running_loop().getaddrinfo(name, None, type=socket.SOCK_STREAM)
+                    except OSError as e:
+                        raise NetworkFailure(url, f"cannot resolve {name}: {e}") from None
+                    kinds = {address_class(str(info[4][0])) for info in infos} - {PUBLIC}
+                    self._classes[name] = min(kinds) if kinds else PUBLIC
+        return self._classes[name]
 
     # -- one exchange: robots, politeness, retries ----------------------------------------------
 
@@ -319,10 +424,16 @@ class Fetcher:
         client = self._client(insecure_tls)
         async with self._turn(host):
             self.stats.requests += 1
+            deadline = self.settings.request_deadline
             try:
-                async with client.stream(method, url, headers=headers, data=data, json=json) as response:
-                    self._answered(host)
-                    content = await self._read_capped(url, response)
+                async with asyncio.timeout(deadline):
+                    async with client.stream(method, url, headers=headers, data=data, json=json) as response:
+                        self._answered(host)
+                        content = await self._read_capped(url, response)
+            except TimeoutError:
+                # Not worth repeating: a host that drips will drip again. It counts towards the breaker.
+                host.failures += 1
+                raise NetworkFailure(url, f"no complete answer within {deadline:g} s (crawl.request_deadline)") from None
             except httpx.ConnectError as e:
                 if isinstance(e.__context__, ssl.SSLError) or "SSL" in str(e) or "CERTIFICATE" in str(e):
                     raise TLSFailure(url, f"TLS handshake failed: {e}") from None
@@ -338,17 +449,19 @@ class Fetcher:
         return response, content
 
     async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        """The body, refused by Content-Length up front and never read past the cap."""
+        """The body, refused by Content-Length up front and never read, nor decoded, past the cap."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise DocumentTooLarge(f"Content-Length {declared} exceeds {self.max_bytes} bytes", url)
-        chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise DocumentTooLarge(f"body exceeds {self.max_bytes} bytes", url)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        inflaters = _inflaters(response.headers.get("content-encoding", ""))
+        body = bytearray()
+        async for chunk in response.aiter_raw():
+            for inflater in inflaters:
+                chunk = inflater.feed(chunk, self.max_bytes - len(body))
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise DocumentTooLarge(f"body exceeds {self.max_bytes} bytes" + (" once decoded" if inflaters else ""), url)
+        return bytes(body)
 
     # -- what the answer means -----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ not parsed again.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import Agency, Config, CrawlSettings
 from ..errors import FetchError, NetworkFailure, ParseError
@@ -42,8 +44,9 @@ STATES = (
     "network_error",
     "parse_error",
 )
-MAX_COLUMNS = 16  # columns read at once across all hosts
+MAX_LANES = 128  # columns read at once across all hosts; bounds the documents held in memory
 PARSE_WORKERS = 2
+PARSE_QUEUE = 2 * PARSE_WORKERS  # documents handed to the pool at once; the rest wait, fetched, in their lane
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,18 @@ def wanted_years(agency: Agency, settings: CrawlSettings, today: date) -> list[i
     return list(range(first, last + 1))
 
 
+def lanes(sections: Mapping[str, list[Agency]], settings: CrawlSettings) -> list[list[tuple[str, list[Agency]]]]:
+    """The columns dealt into lanes, each read one after another: per host one lane more than
+    its concurrency, so its next column is listed while the last report of one is parsed.
+    Lanes of different hosts alternate, so the first ones started spread over every host."""
+    by_host: dict[str, list[tuple[str, list[Agency]]]] = {}
+    for section, agencies in sections.items():
+        by_host.setdefault(host_of(section), []).append((section, agencies))
+    per_host = settings.per_host_concurrency + 1
+    dealt = [[columns[k::per_host] for k in range(min(per_host, len(columns)))] for columns in by_host.values()]
+    return [lane for round_ in itertools.zip_longest(*dealt) for lane in round_ if lane]
+
+
 def crawl(
     config: Config,
     store: Store,
@@ -121,9 +136,15 @@ def crawl(
     return asyncio.run(_Cycle(config, store, today, progress, backoff_base).run())
 
 
-def _parse(data: bytes, url: str, headers: Mapping[str, str], filename: str | None) -> Report:
-    """In a worker process."""
-    return parse_document(data, url=url, headers=headers, filename=filename)
+def _parse(
+    data: bytes, url: str, headers: Mapping[str, str], filename: str | None, page: tuple[bytes, dict[str, str]] | None
+) -> Report:
+    """In a worker process. An attachment has no publication date of its own: `page`, the
+    article that links it, shows it."""
+    report = parse_document(data, url=url, headers=headers, filename=filename)
+    if page is not None:
+        report.published_on = report.published_on or page_published_on(*page)
+    return report
 
 
 class _Cycle:
@@ -136,8 +157,10 @@ class _Cycle:
         backoff_base: float | None,
     ) -> None:
         self.config, self.store, self.today, self.progress = config, store, today, progress
-        self.fetcher = Fetcher(config.crawl, backoff_base=backoff_base)
-        self.columns = asyncio.Semaphore(MAX_COLUMNS)
+        hosts = (urlsplit(a.section).hostname or "" for a in config.agencies)
+        self.fetcher = Fetcher(config.crawl, backoff_base=backoff_base, configured_hosts=hosts)
+        self.lanes = asyncio.Semaphore(MAX_LANES)
+        self.parsing = asyncio.Semaphore(PARSE_QUEUE)
         self.ids: dict[str, int] = {}
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
         self.pool: ProcessPoolExecutor | None = None
@@ -150,7 +173,7 @@ class _Cycle:
             sections.setdefault(agency.section, []).append(agency)
         with ProcessPoolExecutor(PARSE_WORKERS) as self.pool:
             async with self.fetcher:
-                await asyncio.gather(*(self.column(section, agencies) for section, agencies in sections.items()))
+                await asyncio.gather(*(self.lane(columns) for columns in lanes(sections, self.config.crawl)))
         stats = self.fetcher.stats
         self.summary.requests, self.summary.not_modified = stats.requests, stats.not_modified
         self.summary.bytes, self.summary.retries = stats.bytes, stats.retries
@@ -190,6 +213,8 @@ class _Cycle:
         )
         if fetched.not_modified and usable:
             fetched = _restored(fetched, prior, evidence.read_bytes())
+        else:
+            await asyncio.to_thread(self.store.keep_evidence, fetched.content)
         document_id, _ = self.store.add_document(
             url,
             fetched.content,
@@ -204,38 +229,45 @@ class _Cycle:
 
     # -- one column -----------------------------------------------------------------------------
 
+    async def lane(self, columns: list[tuple[str, list[Agency]]]) -> None:
+        async with self.lanes:
+            for section, agencies in columns:
+                await self.column(section, agencies)
+
     async def column(self, section: str, agencies: list[Agency]) -> None:
         wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
         insecure = any(a.insecure_tls for a in agencies)
-        async with self.columns:
-            selector = Selector(agencies, wanted)
+        selector = Selector(agencies, wanted)
 
-            async def page(request: PageRequest) -> Fetched:
-                options = dict(data=request.data, json=request.json, referer=request.referer, column=True)
-                return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
+        async def page(request: PageRequest) -> Fetched:
+            options = dict(data=request.data, json=request.json, referer=request.referer, column=True)
+            return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
 
-            try:
-                first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
-                listing = await read_listing(Page(section, first), page, listing=agencies[0].listing, stop=selector.enough)
-            except (FetchError, ParseError) as e:
-                for name, years in wanted.items():
-                    for year in years:
-                        self.record(name, year, e.state, url=section, reason=e.reason)
-                return
-            picks = selector.picks()
-            pending = []
+        try:
+            first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
+            listing = await read_listing(
+                Page(section, first), page, listing=agencies[0].listing, stop=selector.enough,
+                max_pages=self.config.crawl.max_pages,
+            )
+        except (FetchError, ParseError) as e:
             for name, years in wanted.items():
                 for year in years:
-                    pick = picks.get((name, year))
-                    if pick is not None:
-                        pending.append(self.report(name, year, pick, first.final_url, insecure))
-                    elif listing.complete:
-                        reason = f"not listed in {listing.pages} page(s) of the column ({listing.shape})"
-                        self.record(name, year, "not_published", url=section, reason=reason)
-                    else:
-                        error = listing.error or NetworkFailure(section, "column not read to the end")
-                        self.record(name, year, error.state, url=error.url, reason=f"column not read to the end: {error.reason}")
-            await asyncio.gather(*pending)
+                    self.record(name, year, e.state, url=section, reason=e.reason)
+            return
+        picks = selector.picks()
+        pending = []
+        for name, years in wanted.items():
+            for year in years:
+                pick = picks.get((name, year))
+                if pick is not None:
+                    pending.append(self.report(name, year, pick, first.final_url, insecure))
+                elif listing.complete:
+                    reason = f"not listed in {listing.pages} page(s) of the column ({listing.shape})"
+                    self.record(name, year, "not_published", url=section, reason=reason)
+                else:
+                    error = listing.error or NetworkFailure(section, "column not read to the end")
+                    self.record(name, year, error.state, url=error.url, reason=f"column not read to the end: {error.reason}")
+        await asyncio.gather(*pending)
 
     # -- one report -----------------------------------------------------------------------------
 
@@ -248,9 +280,7 @@ class _Cycle:
             title = item.title
             if item.truncated and article.text:
                 title = article_title(article.text) or title
-            # An attachment has no publication date of its own: the page that links it has.
-            shown = page_published_on(article.content, article.headers) if article.text else None
-            page = Article(item.url, title, shown or item.published)
+            page = Article(item.url, title, item.published)
             report_id = await self.stored_report(agency, year, article, document_id, page)
         except (FetchError, ParseError) as e:
             self.record(agency, year, e.state, url=item.url, reason=e.reason)
@@ -258,31 +288,47 @@ class _Cycle:
         self.record(agency, year, "found", url=item.url, report_id=report_id)
 
     async def stored_report(self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article) -> int:
-        """Parse the article, or when it holds no report tables its attachments in turn; store the report."""
-        try:
-            return await self.save(agency, year, fetched, document_id, page)
-        except ParseError as failure:
-            if fetched.text is None:
-                raise
-            error = failure
+        """Parse the article, or when it holds no report tables its attachments in turn; store the report.
+
+        An unchanged article whose current report came from other bytes is known to hold no
+        tables: it is not parsed again, its attachments are fetched (conditionally) at once.
+        """
+        current = self.current(agency, year)
+        error = ParseError("the unchanged article holds no report tables and links no readable report", page.url)
+        if not (fetched.not_modified and current and current["sha256"] != fetched.sha256):
+            try:
+                return await self.save(agency, year, fetched, document_id, page, current)
+            except ParseError as failure:
+                if fetched.text is None:
+                    raise
+                error = failure
         for attachment in attachments(fetched.text, fetched.final_url):
             hosts = (host_of(page.url), host_of(attachment.url))
             try:
                 document, attachment_id = await self.fetch(attachment.url, referer=fetched.final_url, allowed_hosts=hosts)
-                return await self.save(agency, year, document, attachment_id, page, filename=attachment.name)
+                return await self.save(
+                    agency, year, document, attachment_id, page, current, filename=attachment.name, linked_from=fetched
+                )
             except ParseError as e:
                 error = e
         raise error
 
     async def save(
-        self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article, filename: str | None = None
+        self,
+        agency: str,
+        year: int,
+        fetched: Fetched,
+        document_id: int,
+        page: Article,
+        current: Mapping[str, Any] | None,
+        filename: str | None = None,
+        linked_from: Fetched | None = None,
     ) -> int:
-        """The stored report for these bytes: parsed now, or the current one when the bytes are the same."""
+        """The stored report for these bytes: parsed now, or the `current` one when the bytes are the same."""
         agency_id = self.ids[agency]
-        current = next((r for r in self.store.report_history(agency_id, year) if r["is_current"]), None)
         if current and current["sha256"] == fetched.sha256:
             return int(current["id"])
-        report = await self.parse(fetched, filename)
+        report = await self.parse(fetched, filename, linked_from)
         report.published_on = report.published_on or page.published_on
         report_id = self.store.save_report(agency_id, year, report, document_id, url=page.url, title=page.title)
         if current is None:
@@ -291,12 +337,18 @@ class _Cycle:
             self.summary.reports_changed += 1
         return report_id
 
-    async def parse(self, fetched: Fetched, filename: str | None) -> Report:
+    def current(self, agency: str, year: int) -> dict[str, Any] | None:
+        """The current stored version of (agency, year): its id and its document's sha256."""
+        return next((r for r in self.store.report_history(self.ids[agency], year) if r["is_current"]), None)
+
+    async def parse(self, fetched: Fetched, filename: str | None, linked_from: Fetched | None) -> Report:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
-                self.pool, _parse, fetched.content, fetched.final_url, dict(fetched.headers), filename
-            )
+            async with self.parsing:
+                return await loop.run_in_executor(
+                    self.pool, _parse, fetched.content, fetched.final_url, dict(fetched.headers), filename,
+                    (linked_from.content, dict(linked_from.headers)) if linked_from else None,
+                )
         except BrokenProcessPool as e:
             raise ParseError(f"the parser process died: {e}", fetched.url) from None
 

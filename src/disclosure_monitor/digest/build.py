@@ -14,14 +14,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from ..config import Config
+from ..checks.predicates import CRAWL_FAILURES
+from ..config import DEFAULT_ROUTE, Config
 from ..store import Store
+from ..templating import environment
 from . import chart
+from .routing import Audience, everyone
 
 ITEM_CAP = 25  # items listed per section or check group; the rest are counted, with a query
 WINDOW = timedelta(days=7)  # "new" and "resolved" mean: within the week before --today
+UNSTABLE_WINDOW = timedelta(days=28)  # reopened within this: shown as unstable, not as news
 LANGS = ("zh", "en")
 
 
@@ -41,6 +43,7 @@ class Section:
     severity: str | None = None
     grouped: bool = False
     cells: bool = False
+    unstable: bool = False  # takes every finding reopened lately, whatever its check
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -50,6 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("review", "需要核实", "To be checked", severity="warning", grouped=True, cells=True),
     Section("modified", "发布后被修改", "Changed after publication", checks=("D07",)),
     Section("unverifiable", "无法核验", "Could not be verified", checks=("M02", "M03")),
+    Section("unstable", "不稳定", "Unstable (resolved and back again)", unstable=True),
 )
 CLAIMED = tuple(c for s in SECTIONS for c in s.checks)
 
@@ -73,6 +77,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "week {period}: {error} errors, {warning} to check, {new} new",
     ),
     "covers": ("（含未送达的 {periods}）", " (includes undelivered {periods})"),
+    "route": ("〔{name}〕", " [{name}]"),
+    "failing": ("自 {since} 起连续 {runs} 次抓取失败", "failing since {since}, {runs} runs in a row"),
     "summary": ("概况", "Summary"),
     "as_of": ("截至 {today}", "as of {today}"),
     "new": ("本周新增", "New this week"),
@@ -113,8 +119,8 @@ def in_language(table: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:
     return {key: twins[column] for key, twins in table.items()}
 
 
-OPEN_FINDINGS = """SELECT f.id, f.year, f.check_id, f.keys, f.severity, f.message_zh, f.message_en,
-    f.expected, f.actual, f.first_seen, a.name AS agency, a.region, a.section,
+OPEN_FINDINGS = """SELECT f.id, f.agency_id, f.year, f.check_id, f.keys, f.severity, f.message_zh, f.message_en,
+    f.expected, f.actual, f.first_seen, f.reopened_at, a.name AS agency, a.region, a.section,
     r.url AS report_url, d.sha256, o.state, o.url AS outcome_url, o.reason
 FROM findings f
 LEFT JOIN agencies a ON a.id = f.agency_id
@@ -124,7 +130,11 @@ LEFT JOIN outcomes o ON o.agency_id = f.agency_id AND o.year = f.year
 WHERE f.resolved_at IS NULL AND f.dismissed_at IS NULL AND f.severity != 'info'
 ORDER BY a.region, a.name, f.year, f.check_id, f.id"""
 
-PUBLICATION = """SELECT a.region, a.kind, k.year, r.published_on, r.id IS NOT NULL AS has_report, o.state
+RESOLVED = """SELECT f.severity, f.reopened_at, a.name AS agency FROM findings f
+LEFT JOIN agencies a ON a.id = f.agency_id
+WHERE f.resolved_at >= ? AND f.dismissed_at IS NULL AND f.severity != 'info'"""
+
+PUBLICATION = """SELECT a.name AS agency, a.region, a.kind, k.year, r.published_on, r.id IS NOT NULL AS has_report, o.state
 FROM (SELECT agency_id, year FROM outcomes UNION SELECT agency_id, year FROM reports WHERE is_current) k
 JOIN agencies a ON a.id = k.agency_id
 LEFT JOIN reports r ON r.agency_id = k.agency_id AND r.year = k.year AND r.is_current
@@ -141,16 +151,18 @@ def _sql_in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def section_of(check_id: str, severity: str) -> Section | None:
+def section_of(check_id: str, severity: str, unstable: bool = False) -> Section | None:
     for section in SECTIONS:
-        if check_id in section.checks:
+        if (section.unstable and unstable) or (check_id in section.checks and not unstable):
             return section
     return next((s for s in SECTIONS if s.severity == severity and check_id not in CLAIMED), None)
 
 
 def section_query(section: Section, check_id: str | None = None) -> str:
     """The SQL a reader runs against the store for the full list the digest capped."""
-    if check_id:
+    if section.unstable:
+        where = "reopen_count > 0"
+    elif check_id:
         where = f"check_id = '{check_id}'"
     elif section.checks:
         where = f"check_id IN ({_sql_in(section.checks)})"
@@ -191,22 +203,37 @@ class Digest:
     text: str
     finding_ids: tuple[int, ...]
     counts: dict[str, int]
+    route: str = DEFAULT_ROUTE
+    recipients: tuple[str, ...] = ()  # empty: email.recipients
 
 
-def _window_start(today: date, timezone: str) -> str:
-    start = datetime.combine(today - WINDOW, time(), ZoneInfo(timezone))
+def _window_start(today: date, timezone: str, window: timedelta = WINDOW) -> str:
+    start = datetime.combine(today - window, time(), ZoneInfo(timezone))
     return start.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
 
 
-def _item(row: dict[str, Any], store: Store, since: str, lang: str) -> dict[str, Any]:
+def _item(
+    row: dict[str, Any],
+    store: Store,
+    since: str,
+    lang: str,
+    unstable_since: str,
+    streaks: dict[tuple[int, int], dict[str, Any]],
+) -> dict[str, Any]:
     """One finding as the templates show it, with its evidence."""
     state = row["state"] if row["check_id"] in ("M02", "M03") else None
     url = row["report_url"] or row["outcome_url"] or row["section"]
+    unstable = _unstable(row, unstable_since)
+    streak = streaks.get((row["agency_id"], row["year"])) if row["check_id"] == "M02" else None
     return {
         **row,
         "keys": json.loads(row["keys"]),
         "message": row[f"message_{lang}"],
-        "is_new": row["first_seen"] >= since,
+        "is_new": row["first_seen"] >= since and not unstable,
+        "unstable": unstable,
+        "failing": LABELS["failing"][LANGS.index(lang)].format(since=streak["since"][:10], runs=streak["runs"])
+        if streak
+        else None,
         "url": url,
         "url_label": "report" if row["report_url"] else "column",
         # Only web addresses become links: a portal could hand us a javascript: URL.
@@ -220,7 +247,7 @@ def _sections(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """The non-empty sections in SECTIONS order, new items first, warnings grouped by check."""
     by_section: dict[str, list[dict[str, Any]]] = {s.key: [] for s in SECTIONS}
     for item in sorted(items, key=lambda i: not i["is_new"]):
-        section = section_of(item["check_id"], item["severity"])
+        section = section_of(item["check_id"], item["severity"], item["unstable"])
         if section:
             by_section[section.key].append(item)
     out = []
@@ -256,37 +283,52 @@ def _summary(items: list[dict[str, Any]], resolved: int) -> dict[str, Any]:
     }
 
 
-_ENV = Environment(
-    loader=PackageLoader("disclosure_monitor.digest", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_ENV = environment("disclosure_monitor.digest")
 
 
-def build_digest(store: Store, config: Config, today: date, lang: str = "zh", covers: tuple[str, ...] = ()) -> Digest:
-    """Render the digest of every open finding as of `today`.
+def _unstable(row: dict[str, Any], unstable_since: str) -> bool:
+    return bool(row["reopened_at"]) and row["reopened_at"] >= unstable_since
+
+
+def build_digest(
+    store: Store,
+    config: Config,
+    today: date,
+    lang: str = "zh",
+    covers: tuple[str, ...] = (),
+    audience: Audience | None = None,
+) -> Digest:
+    """Render the digest of the open findings `audience` takes (default: every one) as of `today`.
 
     `covers` names earlier periods whose digest never reached the recipients; this one
-    stands in for them, and the subject says so.
+    stands in for them, and the subject says so. A finding reopened within
+    UNSTABLE_WINDOW is listed under "unstable", never as new, and its resolutions are not
+    counted as resolved.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    audience = audience or everyone(config)
+    agencies = {a.name: a for a in config.agencies}
     labels = in_language(LABELS, lang)
     period = period_of(today)
     since = _window_start(today, config.schedule.timezone)
-    items = [_item(row, store, since, lang) for row in store.db.query(OPEN_FINDINGS)]
-    resolved = next(
-        store.db.query(
-            "SELECT count(*) AS n FROM findings WHERE resolved_at >= ? AND dismissed_at IS NULL AND severity != 'info'",
-            [since],
-        )
-    )["n"]
+    unstable_since = _window_start(today, config.schedule.timezone, UNSTABLE_WINDOW)
+    streaks = store.failure_streaks(CRAWL_FAILURES)
+    items = [
+        _item(row, store, since, lang, unstable_since, streaks)
+        for row in store.db.query(OPEN_FINDINGS)
+        if audience.takes(agencies.get(row["agency"]), row["severity"])
+    ]
+    resolved = sum(
+        audience.takes(agencies.get(row["agency"]), row["severity"]) and not _unstable(row, unstable_since)
+        for row in store.db.query(RESOLVED, [since])
+    )
     summary = _summary(items, resolved)
-    rows = chart.publication_rows(store.db.query(PUBLICATION), today)
+    records = (r for r in store.db.query(PUBLICATION) if audience.shows(agencies.get(r["agency"])))
+    rows = chart.publication_rows(records, today)
     subject = f"{config.email.subject_prefix} " + labels["subject"].format(period=period, **summary)
+    if audience.route is not None:
+        subject += labels["route"].format(name=audience.name)
     if covers:
         subject += labels["covers"].format(periods=", ".join(covers))
     context = {
@@ -309,4 +351,6 @@ def build_digest(store: Store, config: Config, today: date, lang: str = "zh", co
         text=_ENV.get_template("digest.txt.j2").render(context),
         finding_ids=tuple(item["id"] for item in items),
         counts={k: v for k, v in summary.items() if isinstance(v, int)},
+        route=audience.name,
+        recipients=audience.recipients,
     )

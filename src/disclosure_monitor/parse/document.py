@@ -248,27 +248,28 @@ def read_html(data: bytes, headers: Mapping[str, str] | None) -> Document:
         if line:
             doc.lines.append([line])
 
-    def walk(el) -> None:  # type: ignore[no-untyped-def]
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag in _SKIP or not tag:
+    def walk(top) -> None:  # type: ignore[no-untyped-def]
+        """Depth first with a stack of its own, so no page, however deeply nested, exhausts Python's."""
+        stack = [(top, False)]
+        while stack:
+            el, children_done = stack.pop()
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            if not children_done and tag and tag not in _SKIP:
+                if tag == "table":
+                    flush()
+                    doc.lines.extend(_table_lines(el))
+                else:
+                    if tag in _BLOCK:
+                        flush()
+                    if el.text:
+                        buffer.append(el.text)
+                    stack.append((el, True))
+                    stack.extend((child, False) for child in reversed(el))
+                    continue
+            elif children_done and tag in _BLOCK:
+                flush()
             if el.tail:
                 buffer.append(el.tail)
-            return
-        if tag == "table":
-            flush()
-            doc.lines.extend(_table_lines(el))
-        else:
-            block = tag in _BLOCK
-            if block:
-                flush()
-            if el.text:
-                buffer.append(el.text)
-            for child in el:
-                walk(child)
-            if block:
-                flush()
-        if el.tail:
-            buffer.append(el.tail)
 
     body = root.find("body")
     for top in (body if body is not None else root):
@@ -296,6 +297,8 @@ def read_pdf(data: bytes) -> Document:
     try:
         for page in pdf:
             _pdf_page_lines(page.get_textpage(), doc)
+    except pdfium.PdfiumError as e:  # a page the header promised is broken
+        raise ParseError(f"corrupt PDF: {e}") from None
     finally:
         pdf.close()
     if sum(len("".join(line)) for line in doc.lines) < 40:

@@ -5,10 +5,21 @@ Used by tests, benchmarks and the `demo` command. See spec/portals.md §4.
 
 from .config import write_config
 from .documents import FORMATS, ReportSpec, render
-from .scenario import FAULT_STATES, AgencySpec, Scenario, SiteSpec, deadline, default_scenario, scaled_scenario
+from .scenario import (
+    ATTACKS,
+    FAULT_STATES,
+    AgencySpec,
+    Scenario,
+    SiteSpec,
+    deadline,
+    default_scenario,
+    hostile_scenario,
+    scaled_scenario,
+)
 from .server import Expected, RequestLog, Simulator
 
 __all__ = [
+    "ATTACKS",
     "FAULT_STATES",
     "FORMATS",
     "AgencySpec",
@@ -20,6 +31,7 @@ __all__ = [
     "SiteSpec",
     "deadline",
     "default_scenario",
+    "hostile_scenario",
     "render",
     "scaled_scenario",
     "write_config",

@@ -7,13 +7,17 @@ from pathlib import Path
 from typing import Any
 
 
-def write_config(folder: Path, agencies: list[dict[str, Any]], **crawl: Any) -> Path:
-    """Write `folder/config.toml`: the store beside it, `crawl` settings, one [[agency]] each.
+def write_config(
+    folder: Path, agencies: list[dict[str, Any]], checks: dict[str, Any] | None = None, **crawl: Any
+) -> Path:
+    """Write `folder/config.toml`: the store beside it, `crawl` and `checks` settings, one
+    [[agency]] each.
 
     The mail settings point at loopback; nothing here can reach beyond this machine.
     """
     lines = ["[store]", 'path = "monitor.db"', "", "[crawl]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in crawl.items()]
+    lines += ["", "[checks]"] + [f"{key} = {json.dumps(value)}" for key, value in (checks or {}).items()]
     lines += ["", "[email]", 'smtp_host = "127.0.0.1"', "smtp_port = 8025", 'recipients = ["oversight@example.org"]']
     for agency in agencies:
         lines += ["", "[[agency]]"]

@@ -574,6 +574,7 @@ def render_image_pdf(spec: ReportSpec) -> bytes:
 # DOCX (python-docx, real tables with merged cells) and a legacy DOC.
 
 
+@lru_cache(maxsize=64)
 def render_docx(spec: ReportSpec) -> bytes:
     import docx
 
@@ -589,11 +590,14 @@ def render_docx(spec: ReportSpec) -> bytes:
         if isinstance(body, Grid):
             table = document.add_table(rows=body.n_rows, cols=body.n_cols)
             table.style = "Table Grid"
+            # The unmerged grid, read once: table.cell() re-reads the whole table on every call.
+            grid = table._cells
             for cell in body.cells:
-                target = table.cell(cell.row, cell.col)
+                grid[cell.row * body.n_cols + cell.col].text = cell.text
+            for cell in body.cells:
                 if cell.rowspan > 1 or cell.colspan > 1:
-                    target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
-                target.text = cell.text
+                    corner = (cell.row + cell.rowspan - 1) * body.n_cols + cell.col + cell.colspan - 1
+                    grid[cell.row * body.n_cols + cell.col].merge(grid[corner])
         else:
             for paragraph in body:
                 document.add_paragraph(paragraph)

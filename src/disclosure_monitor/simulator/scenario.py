@@ -33,6 +33,27 @@ FAULT_STATES: dict[str, str | None] = {
     "retry429": None,  # the first request answers 429 Retry-After: 1
 }
 
+# Issue-7 attacks: hostile hosts a crawler must survive, within its time and memory limits,
+# ending in this state (None: the reports are still found). Not in the default scenario:
+# `hostile_scenario` serves them.
+ATTACKS: dict[str, str | None] = {
+    "drip": "network_error",  # the column page, one byte every 100 ms, forever
+    "gzip_bomb": "parse_error",  # report pages: 1 GB of zeros as a ~1 MB gzip body (refused at the size cap)
+    "deflate_bomb": "parse_error",  # the same as Content-Encoding: deflate
+    "redirect_loop": "network_error",  # the column redirects to itself via a second URL
+    "redirect_offhost": "network_error",  # report pages redirect to another loopback host
+    "redirect_private": "network_error",  # report pages redirect to http://10.0.0.1/ (never connected to)
+    "link_private": "network_error",  # report pages link their document at 169.254.169.254
+    "endless_pages": "network_error",  # the column says it has 10,000 pages of notices, and serves them
+    "bad_links": None,  # every report is also listed under file:// and javascript: links, first
+    "huge_pdf": "parse_error",  # the PDF attachment is 500 MB, streamed without a Content-Length
+    "docx_bomb": "parse_error",  # the DOCX attachment unpacks to 210 MB
+    "deep_html": "parse_error",  # the report page nests its tables 100,000 tags deep
+    "script_title": None,  # report titles and links carry <script>; the reports are inconsistent
+}
+ATTACK_FORMATS = {"huge_pdf": "pdf", "docx_bomb": "docx", "link_private": "pdf"}  # others: html
+FAULTS = {**FAULT_STATES, **ATTACKS}
+
 # Deadlines (checks.md): governments by 31 March, everyone else by 31 January.
 _DEADLINE_MONTH = {"gov": 3}
 
@@ -46,7 +67,7 @@ def deadline(year: int, kind: str) -> date:
 class SiteSpec:
     name: str
     shape: str  # one of SHAPES
-    fault: str | None = None  # one of FAULT_STATES
+    fault: str | None = None  # one of FAULTS
     latency: float = 0.0  # seconds added to every answer
     per_page: int = 5
 
@@ -77,7 +98,8 @@ class Scenario:
     sites: tuple[SiteSpec, ...]
     agencies: tuple[AgencySpec, ...]
     stall_seconds: float = 20.0
-    pdf_pool: int = 0  # >0: PDFs render as one of a few shared documents (benchmarks)
+    pages: int = 10_000  # the endless_pages column's page count
+    pdf_pool: int = 0  # >0: PDFs and DOCX render as one of a few shared documents (benchmarks)
 
     def site(self, name: str) -> SiteSpec:
         return next(s for s in self.sites if s.name == name)
@@ -108,8 +130,9 @@ class Scenario:
         return spec.inconsistent() if year in agency.inconsistent else spec
 
     def rendition(self, spec: ReportSpec, fmt: str) -> ReportSpec:
-        """The spec whose bytes are served: with a PDF pool, one of a few shared documents."""
-        if self.pdf_pool and fmt == "pdf":
+        """The spec whose bytes are served: with a PDF pool, one of a few shared documents
+        for PDF and DOCX, the formats that take a simulated portal 15 ms to 2 s to render."""
+        if self.pdf_pool and fmt in ("pdf", "docx"):
             pool = zlib.crc32(spec.agency.encode()) % self.pdf_pool
             return replace(spec, agency=f"样例县第{pool + 1}机关", signed_on=None, published_on=None)
         return spec
@@ -229,6 +252,21 @@ def _with_fixtures(agencies: list[AgencySpec], years: tuple[int, ...]) -> list[A
         old_template=frozenset({years[-2]}) - out[trs].missing,
     )
     return out
+
+
+def hostile_scenario(*attacks: str, seed: int = 0, years: tuple[int, ...] = (2022, 2023, 2024)) -> Scenario:
+    """One TRS host per attack (all of ATTACKS by default), one agency on each that published every year."""
+    rng = random.Random(seed)
+    roster = _Roster(rng, years)
+    sites = tuple(SiteSpec(f"hostile-{attack}", "trs", fault=attack) for attack in attacks or ATTACKS)
+    for site in sites:
+        roster.add(site, 1, missing=0, late=0, inconsistent=0)
+    agencies = []
+    for agency, site in zip(roster.agencies, sites):
+        fmt = ATTACK_FORMATS.get(site.fault or "", "html")
+        inconsistent = frozenset(years) if site.fault == "script_title" else frozenset()
+        agencies.append(replace(agency, formats=tuple((y, fmt) for y in years), inconsistent=inconsistent))
+    return Scenario(seed, years, sites, tuple(agencies))
 
 
 def scaled_scenario(n_agencies: int, n_hosts: int, seed: int = 0, years: tuple[int, ...] = (2021, 2022, 2023, 2024)) -> Scenario:

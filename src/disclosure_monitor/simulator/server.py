@@ -132,7 +132,10 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Type", response.content_type)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(response.declared_length or len(response.body)))
+            if response.stream is not None:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(response.declared_length or len(response.body)))
             if response.declared_length:
                 self.send_header("Connection", "close")
                 self.close_connection = True
@@ -140,8 +143,15 @@ def _handler(site: Site, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             if response.stall:
                 self.wfile.flush()
                 time.sleep(response.stall)
-            if self.command != "HEAD":
+            if self.command == "HEAD":
+                return response.status
+            if response.stream is None:
                 self.wfile.write(response.body)
+                return response.status
+            for piece in response.stream:  # until it ends, or the client hangs up (a ConnectionError)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
             return response.status
 
     return Handler

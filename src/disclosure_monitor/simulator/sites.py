@@ -9,17 +9,23 @@ gkmlpt JSON API (S4) and the Epoint JSON POST (S5). S8 faults wrap any of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import io
+import itertools
 import json
 import posixpath
+import time
+import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from urllib.parse import parse_qs
 
 from .documents import CONTENT_TYPES, EXTENSIONS, UNREADABLE, ReportSpec, article_page, render, render_html
-from .scenario import FAULT_STATES, AgencySpec, Scenario, SiteSpec
+from .scenario import FAULTS, AgencySpec, Scenario, SiteSpec
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Response:
     last_modified: date | None = None  # set on static content: ETag + Last-Modified + 304
     stall: float = 0.0  # seconds of silence after the headers
     declared_length: int | None = None  # a Content-Length that lies
+    stream: Iterable[bytes] | None = None  # a body made as it is sent (chunked): endless, or too big to hold
 
 
 def html_response(text: str, status: int = 200, charset: str = "utf-8") -> Response:
@@ -212,6 +219,11 @@ class Site:
 # S1 TRS county portal and S6 its legacy GB18030 twin.
 
 
+def page_number(name: str) -> int:
+    """0 for index.html, n for index_n.html."""
+    return 0 if name in ("", "index.html") else int(name.removeprefix("index_").removesuffix(".html") or 0)
+
+
 class TrsSite(Site):
     """Static pages index.html, index_1.html…; the page count only in a script."""
 
@@ -235,10 +247,14 @@ class TrsSite(Site):
         items = self.listing(self.columns()[agency_key])
         per = self.spec.per_page
         count = max(1, -(-len(items) // per))
-        number = 0 if name in ("", "index.html") else int(name.removeprefix("index_").removesuffix(".html") or 0)
+        number = page_number(name)
         if number >= count:
             return None
-        lis = "\n".join(self.list_item(i) for i in items[number * per : (number + 1) * per])
+        return self.list_page(items[number * per : (number + 1) * per], count, number, items[0].published)
+
+    def list_page(self, items: list[Item], count: int, number: int, modified: date | None) -> Response:
+        """Page `number` of `count` of a column, listing `items`."""
+        lis = "\n".join(self.list_item(i) for i in items)
         page = f"""<!DOCTYPE html><html><head><meta charset="{self.charset}"><title>政府信息公开年报</title></head>
 <body><div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
 <ul class="list">
@@ -247,7 +263,7 @@ class TrsSite(Site):
 <div class="page"><script>
 {self.pager(count, number)}
 </script></div></body></html>"""
-        return Response(200, page.encode(self.encoding), self.html_type(), last_modified=items[0].published)
+        return Response(200, page.encode(self.encoding), self.html_type(), last_modified=modified)
 
     charset, encoding = "utf-8", "utf-8"
 
@@ -491,6 +507,128 @@ _TS_BODY = '<html><head><meta http-equiv="Content-Type" content="text/html; char
 _JSL_BODY = "<script>document.cookie='__jsl_clearance=1700000000.123|0|abcdef;max-age=3600;path=/';location.href=location.pathname+location.search</script>"
 
 
+# ---------------------------------------------------------------------------
+# Issue-7 attacks (scenario.ATTACKS): bodies and pages no honest portal serves.
+
+SCRIPT = '<script>alert("xss")</script>'
+DEPTH = 100_000
+
+
+def _drip(body: bytes, every: float = 0.1) -> Iterator[bytes]:
+    """The body one byte every `every` seconds, over and over: an answer that never ends."""
+    for byte in itertools.cycle(body):
+        time.sleep(every)
+        yield bytes([byte])
+
+
+@functools.cache
+def bomb(coding: str, megabytes: int = 1024) -> bytes:
+    """`megabytes` MB of zeros as a gzip or deflate (zlib) body of about a thousandth of that.
+
+    One fully flushed deflate segment per MB, repeated: made in milliseconds, not by compressing 1 GB.
+    """
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    segment = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    deflated = segment * megabytes + zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS).flush()
+    check = functools.reduce(lambda value, _: (zlib.crc32 if coding == "gzip" else zlib.adler32)(block, value),
+                             range(megabytes), 0 if coding == "gzip" else 1)
+    if coding == "gzip":
+        size = (megabytes << 20) & 0xFFFFFFFF
+        return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + deflated + check.to_bytes(4, "little") + size.to_bytes(4, "little")
+    return b"\x78\xda" + deflated + check.to_bytes(4, "big")
+
+
+def _huge_pdf(megabytes: int = 500) -> Iterator[bytes]:
+    """A 'PDF' of `megabytes` MB, made a block at a time as it is sent, never held whole."""
+    yield b"%PDF-1.7\n"
+    block = bytes(1 << 20)
+    for _ in range(megabytes):
+        yield block
+
+
+@functools.cache
+def docx_bomb(megabytes: int = 210) -> bytes:
+    """A DOCX whose document.xml unpacks to `megabytes` MB of zeros (about 200 KB packed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as member:
+            block = bytes(1 << 20)
+            for _ in range(megabytes):
+                member.write(block)
+    return buffer.getvalue()
+
+
+def _endless_column(site: Site, request: Request) -> Response | None:
+    """Page n of a TRS column of `scenario.pages` pages, all notices newer than any report."""
+    folder, _, name = request.path.rpartition("/")
+    agency = site.columns().get(folder + "/") if isinstance(site, TrsSite) else None
+    if agency is None or not name.startswith("index"):
+        return None
+    number, per = page_number(name), site.spec.per_page
+    if number >= site.scenario.pages:
+        return site.not_found()
+    day = date(site.scenario.years[-1] + 1, 5, 1)
+    notices = [
+        Item(f"{agency.name}关于第{number * per + k + 1}批政务公开事项的公示", day,
+             site.article_path(agency, day, site.ident("notice", number, k)), agency, kind="noise")
+        for k in range(per)
+    ]
+    return site.list_page(notices, site.scenario.pages, number, None)
+
+
+def _bad_links_column(site: Site, request: Request) -> Response:
+    """The column page with every report listed first under a file:// and a javascript: link."""
+    response = site.handle(request)
+    bad = "".join(
+        f"<li><a href='{href}' title='{html.escape(i.title)}'>{html.escape(i.title)}</a><span>{i.published.isoformat()}</span></li>"
+        for i in site.listing(None) if i.kind == "report"
+        for href in ("file:///etc/passwd", " JavaScript:window.open('file:///etc/shadow')")
+    )
+    return replace(response, body=response.body.replace(b'<ul class="list">', b'<ul class="list">' + bad.encode(), 1))
+
+
+def _script_column(site: Site, request: Request) -> Response | None:
+    """The column with <script> in every title and article link (escaped as a CMS would)."""
+    folder = request.path.rpartition("/")[0]
+    agency = site.columns().get(folder + "/") if isinstance(site, TrsSite) else None
+    if agency is None:
+        return None
+    items = [replace(i, title=i.title + SCRIPT, path=f"{i.path}?from={SCRIPT}") for i in site.listing(agency)]
+    return site.list_page(items, 1, 0, None)
+
+
+def _article_linking(site: Site, item: Item, url: str) -> Response:
+    """The item's article page with its attachment linked at `url` instead."""
+    link = f'<p>附件：<a href="{html.escape(url)}">{html.escape(item.title)}.pdf</a></p>'
+    return Response(200, site.page(item, link), site.html_type())
+
+
+def _attack(site: Site, request: Request, in_column: bool) -> Response | None:
+    """The attacks of scenario.ATTACKS: on the column, on report pages, or on their attachments."""
+    item = site.by_path.get(request.path)
+    report = item is not None and item.kind == "report"
+    article = report and request.path == item.path
+    attachment = report and request.path == item.attachment
+    answers = {
+        "drip": lambda: replace(site.handle(request), body=b"", stream=_drip(site.handle(request).body)) if in_column else None,
+        "gzip_bomb": lambda: Response(200, bomb("gzip"), headers={"Content-Encoding": "gzip"}) if article else None,
+        "deflate_bomb": lambda: Response(200, bomb("deflate"), headers={"Content-Encoding": "deflate"}) if article else None,
+        "redirect_loop": lambda: Response(302, headers={"Location": request.path + ("" if request.query_string else "?again=1")}) if in_column else None,
+        "redirect_offhost": lambda: Response(302, headers={"Location": f"http://127.0.0.2{request.path}"}) if article else None,
+        "redirect_private": lambda: Response(302, headers={"Location": f"http://10.0.0.1{request.path}"}) if article else None,
+        "link_private": lambda: _article_linking(site, item, "http://169.254.169.254/latest/meta-data/report.pdf") if article else None,
+        "endless_pages": lambda: _endless_column(site, request),
+        "bad_links": lambda: _bad_links_column(site, request) if in_column else None,
+        "huge_pdf": lambda: Response(200, content_type=CONTENT_TYPES["pdf"], stream=_huge_pdf()) if attachment else None,
+        "docx_bomb": lambda: Response(200, docx_bomb(), CONTENT_TYPES["docx"]) if attachment else None,
+        "deep_html": lambda: replace(site.handle(request), body=b"<div>" * DEPTH + site.handle(request).body + b"</div>" * DEPTH) if article else None,
+        "script_title": lambda: _script_column(site, request) if in_column else None,
+    }
+    return answers[site.spec.fault]() if site.spec.fault in answers else None
+
+
 def _fault_response(site: Site, request: Request) -> Response | None:
     """The hostile answer for this request, or None to let the site answer."""
     fault, column = site.spec.fault, {site.section(a).split("#")[0].split("?")[0] for a in site.agencies}
@@ -510,13 +648,13 @@ def _fault_response(site: Site, request: Request) -> Response | None:
         "flaky503": lambda: Response(503, b"Service Unavailable", "text/plain") if site.hits <= 2 else None,
         "retry429": lambda: Response(429, b"Too Many Requests", "text/plain", headers={"Retry-After": "1"}) if site.hits <= 1 else None,
     }
-    return answers[fault]() if fault in answers else None
+    return answers[fault]() if fault in answers else _attack(site, request, in_column)
 
 
 def answer(site: Site, request: Request) -> Response:
     """What the site sends back, its fault applied first."""
     if site.spec.fault:
-        assert site.spec.fault in FAULT_STATES, site.spec.fault
+        assert site.spec.fault in FAULTS, site.spec.fault
         hostile = _fault_response(site, request)
         if hostile is not None:
             return hostile
@@ -529,7 +667,7 @@ def build_site(spec: SiteSpec, scenario: Scenario) -> Site:
 
 def expected_state(site: Site, agency: AgencySpec, item: Item | None) -> str:
     """The outcome a correct crawler reaches for one (agency, year)."""
-    fault_state = FAULT_STATES.get(site.spec.fault or "")
+    fault_state = FAULTS.get(site.spec.fault or "")
     if fault_state:
         return fault_state
     if item is None:

@@ -1,0 +1,144 @@
+"""What the crawl benchmarks share: the simulator in its own process, and stages measured apart.
+
+The simulator serves from a child process so that its threads and rendered documents
+are not counted in the monitor's memory or CPU. Each stage (crawl, run, check, digest)
+runs in a fresh `python bench/harness.py STAGE CONFIG` process, which prints its wall
+time, CPU time (its own and its parse workers'), peak RSS and counts as one JSON line:
+a fresh process per stage makes peak RSS that stage's own.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+TODAY = date(2025, 6, 1)  # the scaled scenario publishes 2021–2024; years_back 3 wants 2022–2024
+
+
+# -- the simulator in a child process -----------------------------------------------------------
+
+
+def _serve(scenario_args: tuple[int, int], answer: Any, stop: Any) -> None:
+    from disclosure_monitor.simulator import Simulator, scaled_scenario
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
+    with Simulator(scaled_scenario(*scenario_args)) as sim:
+        answer.send(sim.agencies_config())
+        stop.wait()
+
+
+@contextmanager
+def simulator(agencies: int, hosts: int) -> Iterator[list[dict[str, Any]]]:
+    """Serve `scaled_scenario(agencies, hosts)` from a child process; yields the [[agency]] entries."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    stop = context.Event()
+    child = context.Process(target=_serve, args=((agencies, hosts), send, stop), daemon=True)
+    child.start()
+    try:
+        yield receive.recv()
+    finally:
+        stop.set()
+        child.join(10)
+        if child.is_alive():
+            child.terminate()
+
+
+# -- one stage in a fresh process -------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    """What one stage cost, measured by the process that ran it."""
+
+    name: str
+    wall: float
+    cpu: float  # user + system, the stage's process and its parse workers
+    rss_mb: float  # peak RSS of the stage's main process
+    worker_rss_mb: float  # peak RSS of its largest child (a parse worker)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def per_second(self, key: str) -> float:
+        return self.counts.get(key, 0) / self.wall if self.wall else 0.0
+
+
+def run_stage(name: str, config: Path) -> Stage:
+    """Run stage `name` of STAGES over `config` in a child interpreter and read its measurement."""
+    out = subprocess.run(
+        [sys.executable, __file__, name, str(config)], check=True, capture_output=True, text=True
+    ).stdout
+    return Stage(**json.loads(out.strip().splitlines()[-1]))
+
+
+def _crawl(config: Any) -> dict[str, Any]:
+    from disclosure_monitor.crawl import crawl
+    from disclosure_monitor.service import open_store
+
+    with open_store(config) as store:
+        summary = crawl(config, store, TODAY)
+    return summary.counts()
+
+
+def _run(config: Any) -> dict[str, Any]:
+    from disclosure_monitor.service import run_cycle
+
+    return run_cycle(config, TODAY).counts()
+
+
+def _check(config: Any) -> dict[str, Any]:
+    from disclosure_monitor.service import check_cycle
+
+    counts = check_cycle(config, TODAY)
+    return {f"findings_{k}": v for k, v in counts.items()}
+
+
+def _digest(config: Any) -> dict[str, Any]:
+    """`digest --dry-run`: build and render, send nothing."""
+    from disclosure_monitor.digest import build_digest, write_digest
+    from disclosure_monitor.service import open_store
+
+    with open_store(config) as store:
+        built = build_digest(store, config, TODAY)
+    out = config.path.parent / "digest.html"
+    write_digest(built, config.email, out)
+    return {"digest_bytes": out.stat().st_size}
+
+
+STAGES: dict[str, Callable[[Any], dict[str, Any]]] = {"crawl": _crawl, "run": _run, "check": _check, "digest": _digest}
+
+
+def _measure(name: str, config_path: str) -> Stage:
+    from disclosure_monitor.config import load_config
+
+    config = load_config(config_path)
+    start = time.perf_counter()
+    counts = STAGES[name](config)
+    wall = time.perf_counter() - start
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return Stage(name, wall, cpu, me.ru_maxrss / 1024, children.ru_maxrss / 1024, counts)
+
+
+# -- the store on disk --------------------------------------------------------------------------
+
+
+def store_size(config_path: Path) -> dict[str, float]:
+    """MB of the database (with its WAL) and of the evidence folder."""
+    folder = config_path.parent
+    database = sum(p.stat().st_size for p in folder.glob("monitor.db*"))
+    evidence = sum(p.stat().st_size for p in (folder / "evidence").rglob("*") if p.is_file())
+    return {"db_mb": database / 1e6, "evidence_mb": evidence / 1e6}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asdict(_measure(sys.argv[1], sys.argv[2]))))
