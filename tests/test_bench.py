@@ -1,0 +1,29 @@
+"""The national benchmark at 1,000 agencies, as a smoke test: every stage runs over one store
+and does its job. No timing is asserted; it takes minutes, so it is marked slow
+(run it with `pytest -m slow`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from national import STAGES, national  # noqa: E402
+
+
+@pytest.mark.slow
+def test_national_bench_small(tmp_path: Path) -> None:
+    stages = national(1000, 30, 0.001, tmp_path)
+    (first, _), (second, _), (check, _), (digest, size) = stages
+    assert [stage.name for stage, _ in stages] == list(STAGES)
+    assert first.counts["reports_new"] > 2000  # ~3 wanted years each, ~8% unpublished
+    # The unchanged second run fetches conditionally and parses nothing again.
+    assert second.counts["reports_new"] == second.counts["reports_changed"] == 0
+    assert second.counts["not_modified"] > 0.5 * second.counts["requests"]
+    assert second.counts["bytes"] < 0.1 * first.counts["bytes"]
+    assert check.counts["findings_seen"] > 0 and check.counts["findings_new"] == 0
+    assert digest.counts["digest_bytes"] > 0
+    assert size["db_mb"] > 0 and size["evidence_mb"] > 0
