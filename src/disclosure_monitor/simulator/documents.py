@@ -311,6 +311,24 @@ _REMEDIES = (
 )
 
 
+# Fields a report names as its focus: four of them make each agency's prose its own, as
+# real reports' are (identical sections across agencies are a finding, X05).
+_FIELDS = (
+    "教育", "医疗卫生", "住房保障", "就业创业", "社会救助", "养老服务", "食品药品", "生态环境",
+    "安全生产", "交通运输", "农业农村", "乡村振兴", "市场监管", "财政预决算", "政府采购", "国有资产",
+    "城市建设", "自然资源", "水利", "文化旅游", "体育", "统计", "税费优惠", "营商环境",
+    "行政审批", "行政执法", "应急管理", "退役军人服务", "民族宗教", "科技创新",
+)
+
+
+def _fields(spec: ReportSpec, salt: str) -> str:
+    picked: list[str] = []
+    for i in range(4):
+        ranked = sorted(_FIELDS, key=lambda f: zlib.crc32(f"{spec.agency}{spec.year}{salt}{i}{f}".encode()))
+        picked.append(next(f for f in ranked if f not in picked))
+    return "、".join(picked[:3]) + "和" + picked[3]
+
+
 def _pick(options: tuple[str, ...], spec: ReportSpec, salt: str) -> str:
     return options[zlib.crc32(f"{spec.agency}{spec.year}{salt}".encode()) % len(options)]
 
@@ -344,7 +362,7 @@ def sections(spec: ReportSpec, figures: dict[str, Value]) -> list[tuple[str, str
     )
     s1 = [
         _pick(_OPENINGS, spec, "open").format(year=y, agency=spec.agency) + _pick(_MIDDLES, spec, "mid"),
-        f"（一）主动公开。{rules}通过政府门户网站及时主动公开机构职能、政策文件、财政预决算、重点领域信息等内容。",
+        f"（一）主动公开。{rules}通过政府门户网站及时主动公开机构职能、政策文件和{_fields(spec, 'open')}等领域信息。",
         f"（二）依申请公开。{applications}",
         "（三）政府信息管理。" + _pick(_MANAGEMENT, spec, "manage"),
         "（四）平台建设。" + _pick(_PLATFORM, spec, "platform"),
@@ -357,7 +375,11 @@ def sections(spec: ReportSpec, figures: dict[str, Value]) -> list[tuple[str, str
             ("s2", "二、主动公开政府信息情况", section2_grid(spec, f)),
             ("s3", "三、收到和处理政府信息公开申请情况", section3_grid(spec, f)),
             ("s4", "四、政府信息公开行政复议、行政诉讼情况", section4_grid(f)),
-            ("s5", "五、存在的主要问题及改进情况", [appeals, _pick(_ISSUES, spec, "issue") + _pick(_REMEDIES, spec, "remedy")]),
+            ("s5", "五、存在的主要问题及改进情况", [
+                appeals,
+                _pick(_ISSUES, spec, "issue") + f"{_fields(spec, 'gap')}领域的信息公开仍需加强。",
+                _pick(_REMEDIES, spec, "remedy") + f"重点做好{_fields(spec, 'plan')}方面的公开工作。",
+            ]),
             ("s6", "六、其他需要报告的事项", ["本年度未收取信息处理费。无其他需要报告的事项。"]),
         )
         if sid not in spec.omit
