@@ -29,6 +29,10 @@ class ParseError(MonitorError):
         self.source = source
         super().__init__(f"{source}: {reason}" if source else reason)
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Crosses from the parser's worker process intact, reason and source apart.
+        return type(self), (self.reason, self.source)
+
 
 class UnsupportedFormat(ParseError):
     """A format we recognise but cannot read: legacy DOC/WPS/OFD, image-only PDF."""

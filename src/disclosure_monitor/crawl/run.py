@@ -140,8 +140,17 @@ def _parse(
     data: bytes, url: str, headers: Mapping[str, str], filename: str | None, page: tuple[bytes, dict[str, str]] | None
 ) -> Report:
     """In a worker process. An attachment has no publication date of its own: `page`, the
-    article that links it, shows it."""
-    report = parse_document(data, url=url, headers=headers, filename=filename)
+    article that links it, shows it.
+
+    Any failure is this document's parse error, never the run's end: a portal's bytes can
+    reach corners of the PDF or HTML libraries that raise what no one expects.
+    """
+    try:
+        report = parse_document(data, url=url, headers=headers, filename=filename)
+    except ParseError:
+        raise
+    except Exception as e:  # noqa: BLE001 - see the docstring
+        raise ParseError(f"the parser failed: {type(e).__name__}: {e}", url) from None
     if page is not None:
         report.published_on = report.published_on or page_published_on(*page)
     return report
@@ -171,9 +180,12 @@ class _Cycle:
         sections: dict[str, list[Agency]] = {}
         for agency in self.config.agencies:
             sections.setdefault(agency.section, []).append(agency)
-        with ProcessPoolExecutor(PARSE_WORKERS) as self.pool:
+        self.pool = ProcessPoolExecutor(PARSE_WORKERS)
+        try:
             async with self.fetcher:
                 await asyncio.gather(*(self.lane(columns) for columns in lanes(sections, self.config.crawl)))
+        finally:
+            self.pool.shutdown(cancel_futures=True)
         stats = self.fetcher.stats
         self.summary.requests, self.summary.not_modified = stats.requests, stats.not_modified
         self.summary.bytes, self.summary.retries = stats.bytes, stats.retries
@@ -349,8 +361,12 @@ class _Cycle:
                     self.pool, _parse, fetched.content, fetched.final_url, dict(fetched.headers), filename,
                     (linked_from.content, dict(linked_from.headers)) if linked_from else None,
                 )
-        except BrokenProcessPool as e:
-            raise ParseError(f"the parser process died: {e}", fetched.url) from None
+        except BrokenProcessPool:
+            # The worker died on this document (a crash in a native library, the OOM killer):
+            # it is this document's parse_error; the rest of the run gets a fresh pool.
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = ProcessPoolExecutor(PARSE_WORKERS)
+            raise ParseError("the parser process died reading this document", fetched.url) from None
 
 
 def _restored(answer: Fetched, prior: Mapping[str, Any], data: bytes) -> Fetched:
