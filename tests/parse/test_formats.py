@@ -65,3 +65,21 @@ def test_blank_cells_in_a_pdf_stay_in_their_columns() -> None:
 def test_unreadable_renditions_are_refused(fmt: str, reason: str) -> None:
     with pytest.raises(UnsupportedFormat, match=reason):
         read_back(ReportSpec(agency="某县统计局", year=2023), fmt)
+
+
+def test_cells_standing_one_per_line() -> None:
+    """Some PDF text layers put every table cell on its own line: the real 001 report so laid
+    out still reads back cell for cell."""
+    from disclosure_monitor.parse.document import read_pdf
+
+    from .conftest import corpus_expected, corpus_source
+
+    exploded = []
+    for line in read_pdf(corpus_source("001").read_bytes()).lines:
+        label = [c for c in line if not c.replace(",", "").replace(".", "").isdigit()]
+        exploded += [" ".join(label)] if label else []
+        exploded += [c for c in line if c not in label]
+    report = parse_document("\n".join(exploded).encode(), filename="001.txt")
+    want = corpus_expected("001")["figures"]
+    wrong = {k: (v, report.to_json()["figures"].get(k)) for k, v in want.items() if str(report.to_json()["figures"].get(k)) != str(v)}
+    assert not wrong, f"{len(wrong)} wrong: {dict(list(wrong.items())[:6])}"

@@ -71,21 +71,17 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
     """Group every line's cells into rows, keeping text-only lines as context.
 
     `xs`, when the source knows them (PDF), gives the horizontal position of each cell.
+    Some PDFs put every cell of a table on a line of its own: consecutive lines that hold
+    one number and nothing else make one row.
     """
     rows: list[Row] = []
     current = Row()
     context: list[str] = []
 
-    def close() -> None:
-        nonlocal current
-        if current.has_numbers:
-            rows.append(current)
-        elif current.label:
-            context.append(current.label)
-        current = Row(context="".join(context), line_no=current.line_no)
-
     for line_no, line in enumerate(lines):
-        current.line_no = line_no
+        held = current if current.has_numbers else None  # cells so far stood one per line
+        start = len(current.pieces)
+        current.line_no = current.line_no if held else line_no
         positions = xs[line_no] if xs else [None] * len(line)
         for cell, x in zip(line, positions):
             cell = fold(cell).strip()
@@ -109,6 +105,12 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
                         current.pieces.clear()  # blanks before a label are span placeholders
                         current.xs.clear()
                     current.label += part
+        if held is not None and current is held and len(current.pieces) - start > 1:
+            # A whole row after lone numbers: those were a row (or a stray number) of their own.
+            rows.append(Row(held.label, held.context, held.pieces[:start], held.line_no, held.xs[:start]))
+            current = Row("", held.context, held.pieces[start:], line_no, held.xs[start:])
+        elif _lone_number(line) and current.has_numbers and not current.label:
+            continue  # its row's next cell may stand on the next line
         if current.has_numbers:
             rows.append(current)
             context.clear()
@@ -117,7 +119,14 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
             if current.label:
                 context.append(current.label)
             current = Row(context="".join(context), line_no=line_no + 1)
+    if current.has_numbers:
+        rows.append(current)
     return rows
+
+
+def _lone_number(line: Line) -> bool:
+    cells = [fold(c).strip() for c in line if c.strip()]
+    return len(cells) == 1 and _NUMBER_CELL.fullmatch(cells[0]) is not None
 
 
 def fit(pieces: list[str | None], k: int) -> list[str | None] | None:

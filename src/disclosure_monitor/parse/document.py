@@ -309,19 +309,29 @@ def read_pdf(data: bytes) -> Document:
 _TOKEN = re.compile(r"\S+")
 
 
+# Lines whose token positions can matter: table rows (numbers) and the applicant columns'
+# header (extract._COLUMN_HEADS). Each position costs two calls into pdfium.
+_PLACED = re.compile(r"\d|自然人|商业|科研|公益|法律|其他|总计")
+
+
 def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped-def]
-    """Split a page's text layer into lines of tokens, with the x of each token."""
+    """Split a page's text layer into lines of tokens, with the x of each token of a line
+    that may belong to a table."""
     text = textpage.get_text_range()
     for m in re.finditer(r"[^\r\n]+", text):
         raw = m.group().strip()
         if not raw or _PAGE_NUMBER.match(raw):
             continue
         tokens, xs = [], []
+        placed = _PLACED.search(raw) is not None
         for t in _TOKEN.finditer(m.group()):
             tokens.append(t.group())
-            first = textpage.get_charbox(m.start() + t.start())
-            last = textpage.get_charbox(m.start() + t.end() - 1)
-            xs.append((first[0] + last[2]) / 2)
+            if placed:
+                first = textpage.get_charbox(m.start() + t.start())
+                last = textpage.get_charbox(m.start() + t.end() - 1)
+                xs.append((first[0] + last[2]) / 2)
+            else:
+                xs.append(None)
         doc.lines.append(tokens)
         assert doc.xs is not None
         doc.xs.append(xs)
