@@ -13,7 +13,7 @@ from .template import SECTION_HEADINGS
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = r"(?:19|20)\d{2}|二[〇○零Ｏ][一二三][〇○零Ｏ一二三四五六七八九]"
 _TITLE = re.compile(
-    rf"(?P<pre>[^。；;，,\n]{{0,40}}?)(?P<year>{_YEAR})年度?(?P<post>[^。；;，,\n]{{0,30}})"
+    rf"(?P<pre>[^。；;，,\n]{{0,40}}?)(?P<year>{_YEAR})年度?(?P<post>[^。；;，,\n]{{0,30}}?)"
     r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
 _DATE_AR = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
@@ -75,7 +75,7 @@ def _title(report: Report, titles: list[str], text: str) -> None:
         m = _TITLE.search(re.sub(r"\s+", "", source))
         if not m:
             continue
-        pre = _NOISE_PREFIX.sub("", m.group("pre"))
+        pre = re.sub(r"关于$", "", _NOISE_PREFIX.sub("", m.group("pre")))
         report.title = pre + m.group()[len(m.group("pre")):]
         report.title_year = _year(m.group("year"))
         post = m.group("post")
