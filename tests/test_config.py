@@ -167,3 +167,27 @@ def test_a_utf8_file_with_a_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "monitor.toml"
     path.write_bytes(VALID.encode("utf-8-sig"))
     assert load_config(path).agencies[0].name == "赣州市赣县区融媒体中心"
+
+
+def test_routes_without_a_default_inbox_must_take_every_finding(tmp_path: Path) -> None:
+    """With routes and no email.recipients, a finding no route takes would reach nobody."""
+    agencies = '''
+[[agency]]
+name = "赣州市赣县区融媒体中心"
+kind = "dept"
+region = "江西省赣州市赣县区"
+section = "http://127.0.0.1:9/a/index.html"
+
+[[agency]]
+name = "泸州市合江县民政局"
+kind = "dept"
+region = "四川省泸州市合江县"
+section = "http://127.0.0.1:9/b/index.html"
+'''
+    route = '[store]\npath = "monitor.db"\n\n[email]\nsender = "m@example.org"\n\n[[email.route]]\nname = "赣州"\nrecipients = ["gz@example.org"]\n'
+    path = tmp_path / "monitor.toml"
+    path.write_text(route + 'region_prefix = "江西省赣州市"\n' + agencies, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"email\.recipients: empty.*泸州市合江县民政局"):
+        load_config(path)
+    path.write_text(route + agencies, encoding="utf-8")  # the route takes everyone: fine
+    assert len(load_config(path).email.route) == 1

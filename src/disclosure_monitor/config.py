@@ -309,9 +309,18 @@ def _read_blocks(cls: type, tables: Any, where: str, problems: list[str]) -> tup
     return tuple(blocks)
 
 
-def _check_routes(routes: tuple[Route, ...], agencies: tuple[Agency, ...], problems: list[str]) -> None:
-    """A route that can take no configured agency's findings is a mistake, not a quiet inbox."""
+def _check_routes(
+    routes: tuple[Route, ...], agencies: tuple[Agency, ...], recipients: tuple[str, ...], problems: list[str]
+) -> None:
+    """A route that can take no configured agency's findings is a mistake, not a quiet inbox;
+    so is a finding that no route takes when there is no default inbox for it."""
     known = {n for a in agencies for n in (a.name, *a.aliases)}
+    unrouted = [a.name for a in agencies if not any(r.takes(a, SEVERITIES[0]) for r in routes)]
+    if routes and not recipients and unrouted:
+        problems.append(
+            f"email.recipients: empty, yet no route takes every finding of {len(unrouted)} agencies"
+            f" (e.g. {unrouted[0]!r}); they would reach nobody: add default recipients or a route for them"
+        )
     for i, route in enumerate(routes):
         where = f"email.route[{i}]"
         if route.name == DEFAULT_ROUTE:
@@ -344,7 +353,8 @@ def load_config(path: str | Path) -> Config:
         problems.append(f"{unknown}: unknown key; expected one of {', '.join(SECTIONS)}, agency")
     sections = {name: _read_table(cls, document.get(name, {}), name, problems) for name, cls in SECTIONS.items()}
     agencies = _read_blocks(Agency, document.get("agency", []), "agency", problems)
-    _check_routes(sections["email"].get("route", ()), agencies, problems)
+    email = sections["email"]
+    _check_routes(email.get("route", ()), agencies, email.get("recipients", ()), problems)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return Config(
