@@ -17,6 +17,7 @@ from email.message import Message
 from typing import Mapping
 
 from ..errors import ParseError, UnsupportedFormat
+from .template import APPLICANT_HEADS
 
 Line = list[str]
 
@@ -310,8 +311,8 @@ _TOKEN = re.compile(r"\S+")
 
 
 # Lines whose token positions can matter: table rows (numbers) and the applicant columns'
-# header (extract._COLUMN_HEADS). Each position costs two calls into pdfium.
-_PLACED = re.compile(r"\d|自然人|商业|科研|公益|法律|其他|总计")
+# header. Each position costs two calls into pdfium.
+_PLACED = re.compile("|".join([r"\d"] + [head.replace(".*", "") for head in APPLICANT_HEADS]))
 
 
 def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped-def]

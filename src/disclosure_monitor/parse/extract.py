@@ -17,6 +17,7 @@ from .cells import Row, fit, rows_from_lines, splits
 from .document import Line
 from .template import (
     APPEAL_KEYS,
+    APPLICANT_HEADS,
     COLS,
     INT,
     MONEY,
@@ -98,7 +99,7 @@ def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
     best, best_end = None, -1
     for key, pattern in specs:
         for m in re.finditer(pattern, text):
-            if m.end() > best_end or (m.end() == best_end and best is not None and m.start() < 0):
+            if m.end() > best_end:
                 best, best_end = key, m.end()
     return best
 
@@ -216,10 +217,6 @@ def _column_centres(rows: list[Row], k: int) -> list[float] | None:
     return [sum(xs[i] for xs in full) / len(full) for i in range(k)]  # type: ignore[misc]
 
 
-# How each applicant column's header starts, to place numbers under it (PDF only).
-_COLUMN_HEADS = (r"自然人", r"商业.*", r"科研.*", r".*公益.*", r"法律.*", r"其他", r"总计")
-
-
 def _header_centres(lines: list[Line], xs: list[list[float | None]] | None, rows: list[Row]) -> list[float] | None:
     """Where each applicant column stands, from the header lines above the first row."""
     if not xs or not rows:
@@ -227,7 +224,7 @@ def _header_centres(lines: list[Line], xs: list[list[float | None]] | None, rows
     first = rows[0].line_no
     window = list(zip(lines[max(0, first - 20):first], xs[max(0, first - 20):first]))
     found: list[float | None] = []
-    for head in _COLUMN_HEADS:
+    for head in APPLICANT_HEADS:
         hits = [
             x
             for line, line_xs in window
@@ -239,12 +236,13 @@ def _header_centres(lines: list[Line], xs: list[list[float | None]] | None, rows
         return None
     # A header lost from the text layer sits between its neighbours.
     known = [i for i, x in enumerate(found) if x is not None]
-    centres = [
-        found[i] if found[i] is not None else found[a] + (found[b] - found[a]) * (i - a) / (b - a)  # type: ignore[operator]
-        for i in range(len(found))
-        for a, b in [(max(k for k in known if k < i) if i else 0, min(k for k in known if k >= i))]
-    ]
-    return centres if centres == sorted(centres) else None  # type: ignore[return-value]
+    centres: list[float] = []
+    for i, x in enumerate(found):
+        if x is None:
+            a, b = max(k for k in known if k < i), min(k for k in known if k > i)
+            x = found[a] + (found[b] - found[a]) * (i - a) / (b - a)  # type: ignore[operator]
+        centres.append(x)
+    return centres if centres == sorted(centres) else None
 
 
 def _by_position(row: Row, columns: list[float] | None) -> list[tuple[str | None, ...]]:

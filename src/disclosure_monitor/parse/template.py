@@ -66,6 +66,9 @@ APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("total", "总计"),
 )
 COLS_A = tuple(key for key, _ in APPLICANT_COLUMNS[:-1])
+# How each applicant column's header reads once a PDF has broken it across lines ("商 业 企
+# / 业"), as patterns over a normalised token: where to place a number under its column.
+APPLICANT_HEADS = (r"自然人", r"商业.*", r"科研.*", r".*公益.*", r"法律.*", r"其他", r"总计")
 COLS = COLS_A + ("total",)
 
 _HEAD_ROWS = (
