@@ -29,7 +29,7 @@ def national(agencies: int, hosts: int, delay: float, folder: Path) -> list[tupl
     """Every stage of STAGES over one store, with the store's size after each."""
     with simulator(agencies, hosts) as entries:
         config = write_config(folder, entries, per_host_delay=delay, per_host_concurrency=1, timeout=30, max_retries=1)
-        return [(stage := run_stage(name, config), store_size(config)) for name in STAGES]
+        return [(run_stage(name, config), store_size(config)) for name in STAGES]
 
 
 def line(stage: Stage, size: dict[str, float], reports: int) -> str:
