@@ -102,7 +102,7 @@ def test_a_report_edited_after_publication_raises_d07(tmp_path) -> None:  # type
     assert edited
     site = scenario.site(edited[0].site)
     with Simulator(without(type(scenario)(**{**scenario.__dict__, "sites": (site,), "agencies": tuple(a for a in scenario.agencies if a.site == site.name)}), "stall")) as sim:
-        config = write_config(tmp_path, sim.agencies_config())
+        config = write_config(tmp_path, sim.agencies_config(), recheck_days=0)  # the edit is looked for at once
         with open_store(config) as store:
             crawl(config, store, TODAY, backoff_base=BACKOFF)
             audit(config, store, TODAY)

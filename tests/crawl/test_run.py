@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
-from disclosure_monitor.crawl.run import STATES, crawl
+from disclosure_monitor.crawl.run import STATES, crawl, recheck_due
 from disclosure_monitor.simulator import Simulator, default_scenario
 from disclosure_monitor.store import Store
 
@@ -97,6 +98,8 @@ def test_second_run_over_unchanged_sites_is_answered_by_304s(crawled: Crawled) -
     assert sum(e["status"] == 304 for e in documents) >= 0.9 * len(documents)
     assert crawled.second.bytes <= 0.1 * crawled.first.bytes
     assert crawled.second.reports_new == crawled.second.reports_changed == 0
+    # Found reports are re-verified a slice a day (crawl.recheck_days), listings every run.
+    assert crawled.second.requests < 0.7 * crawled.first.requests
     assert {(o.agency, o.year, o.state) for o in crawled.second.outcomes} == {
         (o.agency, o.year, o.state) for o in crawled.first.outcomes
     }
@@ -114,7 +117,7 @@ def test_a_silent_correction_under_the_same_url_is_stored_as_a_new_version(tmp_p
     scenario = default_scenario(0, 40)
     trs = [a for a in scenario.agencies if a.site == "trs-1"]
     with Simulator(replace(scenario, sites=(scenario.site("trs-1"),), agencies=tuple(trs))) as sim:
-        config = write_config(tmp_path, sim.agencies_config())
+        config = write_config(tmp_path, sim.agencies_config(), recheck_days=0)
         with open_store(config) as store:
             crawl(config, store, TODAY, backoff_base=BACKOFF)
             (edited,) = sim.edit()
@@ -122,6 +125,17 @@ def test_a_silent_correction_under_the_same_url_is_stored_as_a_new_version(tmp_p
             assert again.reports_changed == 1 and again.reports_new == 0
             history = store.report_history(agency_id(store, edited[0]), edited[1])
             assert [r["is_current"] for r in history] == [0, 1]
+
+
+def test_each_found_report_is_reverified_once_in_recheck_days_a_slice_a_day() -> None:
+    urls = [f"http://127.0.0.1:8000/gk/nb/art_{n}.html" for n in range(700)]
+    verified = datetime(2026, 3, 1, 6, tzinfo=UTC)
+    days = [verified + timedelta(days=d, hours=1) for d in range(7)]
+    due = [[url for url in urls if recheck_due(url, verified, day, 7)] for day in days]
+    assert sorted(url for slice_ in due for url in slice_) == sorted(urls)  # each exactly once a week
+    assert all(60 <= len(slice_) <= 140 for slice_ in due), [len(s) for s in due]  # spread, not all on one day
+    assert all(recheck_due(url, verified, verified + timedelta(days=7), 7) for url in urls)  # never longer
+    assert all(recheck_due(url, verified, verified, 0) for url in urls)  # 0: every run
 
 
 def test_a_stalling_host_is_a_network_error_not_a_missing_report(tmp_path) -> None:

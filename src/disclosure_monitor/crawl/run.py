@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -118,6 +119,20 @@ def lanes(sections: Mapping[str, list[Agency]], settings: CrawlSettings) -> list
     per_host = settings.per_host_concurrency + 1
     dealt = [[columns[k::per_host] for k in range(min(per_host, len(columns)))] for columns in by_host.values()]
     return [lane for round_ in itertools.zip_longest(*dealt) for lane in round_ if lane]
+
+
+def recheck_due(url: str, verified_at: datetime, now: datetime, days: int) -> bool:
+    """Whether a found report's page, last verified at `verified_at`, is asked again now.
+
+    Always when `days` is 0 or it was verified `days` or more ago; otherwise on its own day
+    of every `days` (by a hash of its URL), so that each daily run re-verifies an even slice
+    of the stored reports rather than all of them on one day. An edit made after publication
+    (D07) is thus seen within `days`; a new report is seen the day it is listed, as listing
+    pages are read every run.
+    """
+    if days == 0 or (now - verified_at).days >= days:
+        return True
+    return (now.date().toordinal() + zlib.crc32(url.encode())) % days == 0
 
 
 def crawl(
@@ -285,6 +300,10 @@ class _Cycle:
 
     async def report(self, agency: str, year: int, pick: Pick, column_url: str, insecure: bool) -> None:
         item = pick.chosen.item
+        current = self.current(agency, year)
+        if current and current["url"] == item.url and not self.recheck_due(item.url):
+            self.record(agency, year, "found", url=item.url, report_id=current["id"])
+            return
         try:
             if host_of(item.url) != host_of(column_url):
                 raise NetworkFailure(item.url, "listed on another host; only the column's host is trusted for articles")
@@ -293,19 +312,20 @@ class _Cycle:
             if item.truncated and article.text:
                 title = article_title(article.text) or title
             page = Article(item.url, title, item.published)
-            report_id = await self.stored_report(agency, year, article, document_id, page)
+            report_id = await self.stored_report(agency, year, article, document_id, page, current)
         except (FetchError, ParseError) as e:
             self.record(agency, year, e.state, url=item.url, reason=e.reason)
             return
         self.record(agency, year, "found", url=item.url, report_id=report_id)
 
-    async def stored_report(self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article) -> int:
+    async def stored_report(
+        self, agency: str, year: int, fetched: Fetched, document_id: int, page: Article, current: Mapping[str, Any] | None
+    ) -> int:
         """Parse the article, or when it holds no report tables its attachments in turn; store the report.
 
         An unchanged article whose current report came from other bytes is known to hold no
         tables: it is not parsed again, its attachments are fetched (conditionally) at once.
         """
-        current = self.current(agency, year)
         error = ParseError("the unchanged article holds no report tables and links no readable report", page.url)
         if not (fetched.not_modified and current and current["sha256"] != fetched.sha256):
             try:
@@ -348,6 +368,14 @@ class _Cycle:
         elif report_id != current["id"]:
             self.summary.reports_changed += 1
         return report_id
+
+    def recheck_due(self, url: str) -> bool:
+        """Whether the page of a report already stored from it is asked again this run."""
+        prior = self.store.latest_document(url)
+        if prior is None:
+            return True
+        verified_at = datetime.fromisoformat(prior["fetched_at"])
+        return recheck_due(url, verified_at, self.summary.started_at, self.config.crawl.recheck_days)
 
     def current(self, agency: str, year: int) -> dict[str, Any] | None:
         """The current stored version of (agency, year): its id and its document's sha256."""
