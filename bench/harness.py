@@ -64,6 +64,7 @@ class Stage:
     name: str
     wall: float
     cpu: float  # user + system, the stage's process and its parse workers
+    cpu_main: float  # user + system of the stage's process alone (the event loop when crawling)
     rss_mb: float  # peak RSS of the stage's main process
     worker_rss_mb: float  # peak RSS of its largest child (a parse worker)
     counts: dict[str, Any] = field(default_factory=dict)
@@ -125,8 +126,9 @@ def _measure(name: str, config_path: str) -> Stage:
     counts = STAGES[name](config)
     wall = time.perf_counter() - start
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-    return Stage(name, wall, cpu, me.ru_maxrss / 1024, children.ru_maxrss / 1024, counts)
+    main = me.ru_utime + me.ru_stime
+    cpu = main + children.ru_utime + children.ru_stime
+    return Stage(name, wall, cpu, main, me.ru_maxrss / 1024, children.ru_maxrss / 1024, counts)
 
 
 # -- the store on disk --------------------------------------------------------------------------

@@ -20,12 +20,12 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Agency, Config, CrawlSettings
 from ..errors import FetchError, NetworkFailure, ParseError
-from ..model import Report
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
 from ..store import Store
@@ -151,24 +151,50 @@ def crawl(
     return asyncio.run(_Cycle(config, store, today, progress, backoff_base).run())
 
 
-def _parse(
-    data: bytes, url: str, headers: Mapping[str, str], filename: str | None, page: tuple[bytes, dict[str, str]] | None
-) -> Report:
-    """In a worker process. An attachment has no publication date of its own: `page`, the
-    article that links it, shows it.
+_worker_store: Store | None = None  # a parse worker's own connection to the store
 
-    Any failure is this document's parse error, never the run's end: a portal's bytes can
-    reach corners of the PDF or HTML libraries that raise what no one expects.
+
+def _open_worker_store(path: Path, evidence_dir: Path) -> None:
+    """Pool initializer: each worker stores what it parses through its own connection, so the
+    figures' insert (a few hundred rows a report) runs on both cores and not in the event loop."""
+    global _worker_store
+    _worker_store = Store.open(path, evidence_dir)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One document to parse in a worker and store as (agency_id, year)'s report."""
+
+    data: bytes
+    url: str
+    headers: dict[str, str]
+    filename: str | None
+    page: tuple[bytes, dict[str, str]] | None  # the article linking an attachment: it shows the date
+    agency_id: int
+    year: int
+    document_id: int
+    article: Article
+
+
+def _parse_and_store(job: _Job) -> int:
+    """In a worker process: parse, date, store; returns the report id (see Store.save_report).
+
+    Any failure of the parser is this document's parse error, never the run's end: a portal's
+    bytes can reach corners of the PDF or HTML libraries that raise what no one expects.
     """
     try:
-        report = parse_document(data, url=url, headers=headers, filename=filename)
+        report = parse_document(job.data, url=job.url, headers=job.headers, filename=job.filename)
     except ParseError:
         raise
     except Exception as e:  # noqa: BLE001 - see the docstring
-        raise ParseError(f"the parser failed: {type(e).__name__}: {e}", url) from None
-    if page is not None:
-        report.published_on = report.published_on or page_published_on(*page)
-    return report
+        raise ParseError(f"the parser failed: {type(e).__name__}: {e}", job.url) from None
+    if job.page is not None:
+        report.published_on = report.published_on or page_published_on(*job.page)
+    report.published_on = report.published_on or job.article.published_on
+    assert _worker_store is not None, "the pool is made with _open_worker_store"
+    return _worker_store.save_report(
+        job.agency_id, job.year, report, job.document_id, url=job.article.url, title=job.article.title
+    )
 
 
 class _Cycle:
@@ -195,7 +221,7 @@ class _Cycle:
         sections: dict[str, list[Agency]] = {}
         for agency in self.config.agencies:
             sections.setdefault(agency.section, []).append(agency)
-        self.pool = ProcessPoolExecutor(PARSE_WORKERS)
+        self.pool = self.new_pool()
         try:
             async with self.fetcher:
                 await asyncio.gather(*(self.lane(columns) for columns in lanes(sections, self.config.crawl)))
@@ -360,9 +386,9 @@ class _Cycle:
         agency_id = self.ids[agency]
         if current and current["sha256"] == fetched.sha256:
             return int(current["id"])
-        report = await self.parse(fetched, filename, linked_from)
-        report.published_on = report.published_on or page.published_on
-        report_id = self.store.save_report(agency_id, year, report, document_id, url=page.url, title=page.title)
+        page_of = (linked_from.content, dict(linked_from.headers)) if linked_from else None
+        job = _Job(fetched.content, fetched.final_url, dict(fetched.headers), filename, page_of, agency_id, year, document_id, page)
+        report_id = await self.parse_and_store(job)
         if current is None:
             self.summary.reports_new += 1
         elif report_id != current["id"]:
@@ -381,20 +407,22 @@ class _Cycle:
         """The current stored version of (agency, year): its id and its document's sha256."""
         return next((r for r in self.store.report_history(self.ids[agency], year) if r["is_current"]), None)
 
-    async def parse(self, fetched: Fetched, filename: str | None, linked_from: Fetched | None) -> Report:
+    def new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            PARSE_WORKERS, initializer=_open_worker_store, initargs=(self.store.path, self.store.evidence_dir)
+        )
+
+    async def parse_and_store(self, job: _Job) -> int:
         loop = asyncio.get_running_loop()
         try:
             async with self.parsing:
-                return await loop.run_in_executor(
-                    self.pool, _parse, fetched.content, fetched.final_url, dict(fetched.headers), filename,
-                    (linked_from.content, dict(linked_from.headers)) if linked_from else None,
-                )
+                return await loop.run_in_executor(self.pool, _parse_and_store, job)
         except BrokenProcessPool:
             # The worker died on this document (a crash in a native library, the OOM killer):
             # it is this document's parse_error; the rest of the run gets a fresh pool.
             self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = ProcessPoolExecutor(PARSE_WORKERS)
-            raise ParseError("the parser process died reading this document", fetched.url) from None
+            self.pool = self.new_pool()
+            raise ParseError("the parser process died reading this document", job.url) from None
 
 
 def _restored(answer: Fetched, prior: Mapping[str, Any], data: bytes) -> Fetched:
