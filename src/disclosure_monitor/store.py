@@ -200,7 +200,7 @@ CREATE INDEX outcome_history_agency_year ON outcome_history (agency_id, year, id
 SCHEMA_4 = """
 CREATE TABLE figure_layouts (
     id INTEGER PRIMARY KEY,
-    keys TEXT NOT NULL UNIQUE                    -- JSON list of figure keys, in the report's order
+    keys TEXT NOT NULL UNIQUE                    -- JSON {key: position in vals}, in the report's order
 );
 CREATE TABLE figure_cells (
     report_id INTEGER PRIMARY KEY REFERENCES reports (id),
@@ -251,24 +251,26 @@ DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
 
 
 def _wide_view() -> str:
+    # Each key's value straight from the report's JSON list, at the position its layout gives.
     columns = "".join(
-        f",\n  max(CASE WHEN f.key = '{key}' THEN f.value END) AS {quote_identifier(key)}"
+        f",\n  json_extract(c.vals, '$[' || json_extract(l.keys, '$.\"{key}\"') || ']') AS {quote_identifier(key)}"
         for key in all_figure_keys()
     )
     return (
         "SELECT r.id AS report_id, r.agency_id, a.name AS agency, a.region, a.kind, r.year, r.template"
         f"{columns}\nFROM reports r JOIN agencies a ON a.id = r.agency_id"
-        "\nLEFT JOIN figures f ON f.report_id = r.id\nWHERE r.is_current\nGROUP BY r.id"
+        "\nLEFT JOIN figure_cells c ON c.report_id = r.id LEFT JOIN figure_layouts l ON l.id = c.layout_id"
+        "\nWHERE r.is_current"
     )
 
 
 # One row per figure, as the table of versions 1–3 had them; `position` orders a report's figures.
 FIGURES_VIEW = """SELECT report_id, key, value, CASE WHEN raw_type IS NULL THEN CAST(value AS TEXT) ELSE raw END AS raw,
   position
-FROM (SELECT c.report_id, k.value AS key, k.key AS position,
-    json_extract(c.vals, '$[' || k.key || ']') AS value,
-    json_type(c.raws, '$."' || k.key || '"') AS raw_type,
-    json_extract(c.raws, '$."' || k.key || '"') AS raw
+FROM (SELECT c.report_id, k.key AS key, k.value AS position,
+    json_extract(c.vals, '$[' || k.value || ']') AS value,
+    json_type(c.raws, '$."' || k.value || '"') AS raw_type,
+    json_extract(c.raws, '$."' || k.value || '"') AS raw
   FROM figure_cells c JOIN figure_layouts l ON l.id = c.layout_id JOIN json_each(l.keys) k)"""
 
 VIEWS: dict[str, Callable[[], str]] = {
@@ -343,7 +345,7 @@ def _implied_raw(value: int | str | None) -> str | None:
 
 def _layout(conn: sqlite3.Connection, keys: list[str]) -> int:
     """The id of the key list `keys`, added the first time a report has it."""
-    text = json.dumps(keys, ensure_ascii=False)
+    text = json.dumps({key: i for i, key in enumerate(keys)}, ensure_ascii=False)
     row = conn.execute("SELECT id FROM figure_layouts WHERE keys = ?", (text,)).fetchone()
     if row:
         return int(row[0])
@@ -374,7 +376,7 @@ def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -
     ):
         if layout_id not in layouts:
             keys = conn.execute("SELECT keys FROM figure_layouts WHERE id = ?", (layout_id,)).fetchone()[0]
-            layouts[layout_id] = json.loads(keys)
+            layouts[layout_id] = list(json.loads(keys))
         exceptions = json.loads(raws) if raws else {}
         out[report_id] = [
             (key, value, exceptions.get(str(i), _implied_raw(value)))
