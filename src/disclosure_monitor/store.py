@@ -32,7 +32,14 @@ from sqlite_utils.db import quote_identifier
 from .config import Agency
 from .errors import StoreError
 from .model import Figure, Finding, Report, Value
-from .parse.template import all_figure_keys
+from .parse.template import (
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    APPLICANT_COLUMNS,
+    SECTION_HEADINGS,
+    TEMPLATES,
+    all_figure_keys,
+)
 
 SCHEMA_1 = """
 CREATE TABLE agencies (
@@ -193,8 +200,8 @@ CREATE INDEX outcome_history_agency_year ON outcome_history (agency_id, year, id
 """
 
 # Version 4: small enough for a national store (≤ 3 GB at 100,000 agencies, from about 19 GB).
-# A report's text and sections, which repeat each other, are one zlib-compressed `content`;
-# its figures are one `figure_cells` row (values as a JSON array over a key list shared by
+# A report's text and sections, which repeat each other, are one zlib-compressed `report_texts`
+# row, primed with the templates' headings and labels (`text_dictionaries`); its figures are one `figure_cells` row (values as a JSON array over a key list shared by
 # every report of a template, `figure_layouts`; `raws` only where the printed text is not the
 # value's own). `figures` becomes a view with the same columns, one row per figure.
 SCHEMA_4 = """
@@ -208,7 +215,17 @@ CREATE TABLE figure_cells (
     vals TEXT NOT NULL,                          -- JSON list, one value per key: number, "decimal" or null
     raws TEXT                                    -- JSON {"position": raw} where raw is not the value as text
 );
-ALTER TABLE reports ADD COLUMN content BLOB;     -- zlib of JSON {"text": ..., "sections": {...}}
+-- zlib's preset dictionaries for report_texts, kept here: a text stays readable whatever the code's templates become.
+CREATE TABLE text_dictionaries (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+-- Apart from `reports`, whose rows then stay small: a row of 2-3 KB would leave most of each page empty.
+CREATE TABLE report_texts (
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    dictionary_id INTEGER NOT NULL REFERENCES text_dictionaries (id),
+    content BLOB NOT NULL                        -- zlib of JSON {"text": ..., "sections": {...}}
+);
 """
 
 
@@ -227,19 +244,17 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         SELECT id, ?, '[]' FROM reports WHERE id NOT IN (SELECT report_id FROM figure_cells)""",
         (_layout(conn, []),),
     )
-    conn.executemany(
-        "UPDATE reports SET content = ? WHERE id = ?",
-        (
-            (_packed(text, json.loads(sections)), report_id)
-            for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports").fetchall()
-        ),
-    )
+    conn.execute("INSERT INTO text_dictionaries (data) VALUES (?)", (_template_phrases(),))
+    for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports").fetchall():
+        _put_text(conn, report_id, text, json.loads(sections))
     for statement in ("DROP TABLE figures", "ALTER TABLE reports DROP COLUMN text", "ALTER TABLE reports DROP COLUMN sections"):
         conn.execute(statement)
 
 
 MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4)
 
+# A stored report with its compressed text, for `_rebuild`.
+REPORT_SELECT = "SELECT r.*, t.dictionary_id, t.content FROM reports r JOIN report_texts t ON t.report_id = r.id"
 FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
 FROM findings f LEFT JOIN agencies a ON a.id = f.agency_id"""
 OPEN = "f.resolved_at IS NULL AND f.dismissed_at IS NULL"
@@ -385,14 +400,26 @@ def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -
     return out
 
 
-def _packed(text: str, sections: Mapping[str, str]) -> bytes:
-    """A report's text and sections in one zlib stream: the sections are mostly the text again,
-    which the compressor stores as back-references."""
-    return zlib.compress(json.dumps({"text": text, "sections": sections}, ensure_ascii=False).encode(), 9)
+def _template_phrases() -> bytes:
+    """A preset dictionary for report texts: what every report prints, the headings and the
+    tables' labels; it saves about a fifth of each compressed text."""
+    phrases = [heading for _, heading, _ in SECTION_HEADINGS]
+    for template in TEMPLATES.values():
+        phrases += [*template.signatures, *(line.label for line in template.section2), *(row.label for row in template.rows)]
+    phrases += [label for _, label in (*APPLICANT_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)]
+    return "\n".join(dict.fromkeys(phrases)).encode()
 
 
-def _unpacked(content: bytes) -> dict[str, Any]:
-    return json.loads(zlib.decompress(content))
+def _put_text(conn: sqlite3.Connection, report_id: int, text: str, sections: Mapping[str, str]) -> None:
+    """A report's text and sections in one zlib stream, primed with the store's latest dictionary:
+    the sections are mostly the text again, which the compressor stores as back-references."""
+    dictionary_id, zdict = conn.execute("SELECT id, data FROM text_dictionaries ORDER BY id DESC LIMIT 1").fetchone()
+    packer = zlib.compressobj(9, zdict=zdict)
+    content = packer.compress(json.dumps({"text": text, "sections": sections}, ensure_ascii=False).encode())
+    conn.execute(
+        "INSERT INTO report_texts (report_id, dictionary_id, content) VALUES (?, ?, ?)",
+        (report_id, dictionary_id, content + packer.flush()),
+    )
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -413,6 +440,7 @@ class Store:
         self.evidence_dir = evidence_dir
         self._conn = conn
         self._conn.row_factory = sqlite3.Row
+        self._dictionaries: dict[int, bytes] = {}  # text_dictionaries, read once
         # For read queries by other modules (`store.db.query(sql)` yields dicts).
         self.db = sqlite_utils.Database(conn)
 
@@ -511,6 +539,12 @@ class Store:
         """Where the bytes with this sha256 are kept: as fetched, or gzip-compressed (`.gz`)."""
         plain = self.evidence_dir / sha256[:2] / sha256[2:4] / sha256
         return plain, plain.with_name(sha256 + ".gz")
+
+    def _dictionary(self, dictionary_id: int) -> bytes:
+        if dictionary_id not in self._dictionaries:
+            row = self._conn.execute("SELECT data FROM text_dictionaries WHERE id = ?", (dictionary_id,)).fetchone()
+            self._dictionaries[dictionary_id] = row["data"]
+        return self._dictionaries[dictionary_id]
 
     def evidence_path(self, sha256: str) -> Path:
         """The file holding these bytes: the `.gz` one when they were kept compressed."""
@@ -649,9 +683,8 @@ class Store:
             report_id = conn.execute(
                 """INSERT INTO reports (agency_id, year, version, document_id, url, title, printed_agency,
                     published_on, signed_on, period_start, period_end, title_year, period_year, template,
-                    source_format, encoding, tables_complete, notes, content, first_seen, last_changed,
-                    content_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    source_format, encoding, tables_complete, notes, first_seen, last_changed, content_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (
                     agency_id,
                     year,
@@ -671,7 +704,6 @@ class Store:
                     report.encoding,
                     json.dumps(report.tables_complete),
                     json.dumps(report.notes, ensure_ascii=False),
-                    _packed(report.text, report.sections),
                     current["first_seen"] if current else stamp,
                     stamp,
                     fingerprint,
@@ -679,6 +711,7 @@ class Store:
             ).fetchone()[0]
             if current:
                 conn.execute("UPDATE reports SET superseded_by = ? WHERE id = ?", (report_id, current["id"]))
+            _put_text(conn, report_id, report.text, report.sections)
             _put_figures(conn, report_id, [(f.key, _stored(f.value), f.raw) for f in report.figures.values()])
         return int(report_id)
 
@@ -688,13 +721,13 @@ class Store:
         The previous year's report, for the cross-year checks, is `current_report(a, year - 1)`.
         """
         row = self._conn.execute(
-            "SELECT * FROM reports WHERE agency_id = ? AND year = ? AND is_current", (agency_id, year)
+            f"{REPORT_SELECT} WHERE r.agency_id = ? AND r.year = ? AND r.is_current", (agency_id, year)
         ).fetchone()
         return self._rebuild(row) if row else None
 
     def report(self, report_id: int) -> Report | None:
         """Any stored version by id, current or superseded."""
-        row = self._conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        row = self._conn.execute(f"{REPORT_SELECT} WHERE r.id = ?", (report_id,)).fetchone()
         return self._rebuild(row) if row else None
 
     def current_reports(self, agency_ids: Iterable[int], batch: int = 500) -> Iterator[tuple[int, dict[int, Report]]]:
@@ -704,7 +737,7 @@ class Store:
         while chunk := list(itertools.islice(ids, batch)):
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
-                f"SELECT * FROM reports WHERE is_current AND agency_id IN ({marks})", chunk
+                f"{REPORT_SELECT} WHERE r.is_current AND r.agency_id IN ({marks})", chunk
             ).fetchall()
             figures = _read_figures(
                 self._conn, f"c.report_id IN (SELECT id FROM reports WHERE is_current AND agency_id IN ({marks}))", chunk
@@ -719,7 +752,8 @@ class Store:
         """A stored report as the parser made it; `figures` when the caller read them in bulk."""
         if figures is None:
             figures = _read_figures(self._conn, "c.report_id = ?", [row["id"]]).get(row["id"], [])
-        content = _unpacked(row["content"])
+        unpacker = zlib.decompressobj(zdict=self._dictionary(row["dictionary_id"]))
+        content = json.loads(unpacker.decompress(row["content"]) + unpacker.flush())
         return Report(
             agency=row["printed_agency"],
             year=row["year"],
