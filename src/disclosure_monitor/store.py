@@ -245,7 +245,7 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         (_layout(conn, []),),
     )
     conn.execute("INSERT INTO text_dictionaries (data) VALUES (?)", (_template_phrases(),))
-    for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports").fetchall():
+    for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports"):  # streamed: GBs at scale
         _put_text(conn, report_id, text, json.loads(sections))
     for statement in ("DROP TABLE figures", "ALTER TABLE reports DROP COLUMN text", "ALTER TABLE reports DROP COLUMN sections"):
         conn.execute(statement)
@@ -563,8 +563,8 @@ class Store:
     def _write_evidence(self, sha256: str, data: bytes) -> None:
         """Write once: temp file, fsync, then link into place, which fails rather than overwrite.
 
-        Text (HTML pages, listings, plain text) is kept gzip-compressed, a fifth to a tenth of
-        its size; formats that are compressed already stay as fetched, so that they open as they are.
+        Text (HTML pages, listings, JSON) is kept gzip-compressed, a third to a twelfth of its
+        size; formats that are compressed already stay as fetched, so that they open as they are.
         """
         plain, packed = self._evidence_forms(sha256)
         if plain.exists() or packed.exists():
