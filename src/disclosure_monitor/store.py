@@ -199,11 +199,12 @@ END;
 CREATE INDEX outcome_history_agency_year ON outcome_history (agency_id, year, id);
 """
 
-# Version 4: small enough for a national store (≤ 3 GB at 100,000 agencies, from about 19 GB).
+# Version 4: small enough for a national store (about 3 GB at 100,000 agencies, from about 19 GB).
 # A report's text and sections, which repeat each other, are one zlib-compressed `report_texts`
-# row, primed with the templates' headings and labels (`text_dictionaries`); its figures are one `figure_cells` row (values as a JSON array over a key list shared by
-# every report of a template, `figure_layouts`; `raws` only where the printed text is not the
-# value's own). `figures` becomes a view with the same columns, one row per figure.
+# row, primed with the templates' headings and labels (`text_dictionaries`). Its figures are one
+# `figure_cells` row: the values as a JSON list over a key list shared by every report of a
+# template (`figure_layouts`), `raws` only where the printed text is not the value's own.
+# `figures` becomes a view with the same columns, one row per figure.
 SCHEMA_4 = """
 CREATE TABLE figure_layouts (
     id INTEGER PRIMARY KEY,
@@ -402,7 +403,7 @@ def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -
 
 def _template_phrases() -> bytes:
     """A preset dictionary for report texts: what every report prints, the headings and the
-    tables' labels; it saves about a fifth of each compressed text."""
+    tables' labels; it saves a tenth to a fifth of each compressed text."""
     phrases = [heading for _, heading, _ in SECTION_HEADINGS]
     for template in TEMPLATES.values():
         phrases += [*template.signatures, *(line.label for line in template.section2), *(row.label for row in template.rows)]
@@ -539,12 +540,6 @@ class Store:
         """Where the bytes with this sha256 are kept: as fetched, or gzip-compressed (`.gz`)."""
         plain = self.evidence_dir / sha256[:2] / sha256[2:4] / sha256
         return plain, plain.with_name(sha256 + ".gz")
-
-    def _dictionary(self, dictionary_id: int) -> bytes:
-        if dictionary_id not in self._dictionaries:
-            row = self._conn.execute("SELECT data FROM text_dictionaries WHERE id = ?", (dictionary_id,)).fetchone()
-            self._dictionaries[dictionary_id] = row["data"]
-        return self._dictionaries[dictionary_id]
 
     def evidence_path(self, sha256: str) -> Path:
         """The file holding these bytes: the `.gz` one when they were kept compressed."""
@@ -747,6 +742,13 @@ class Store:
                 reports[row["agency_id"]][row["year"]] = self._rebuild(row, figures.pop(row["id"], []))
             for agency_id in chunk:
                 yield agency_id, reports.pop(agency_id, {})
+
+    def _dictionary(self, dictionary_id: int) -> bytes:
+        """The preset dictionary a report text was compressed with (a few KB, read once)."""
+        if dictionary_id not in self._dictionaries:
+            row = self._conn.execute("SELECT data FROM text_dictionaries WHERE id = ?", (dictionary_id,)).fetchone()
+            self._dictionaries[dictionary_id] = row["data"]
+        return self._dictionaries[dictionary_id]
 
     def _rebuild(self, row: sqlite3.Row, figures: Iterable[tuple[str, Any, str | None]] | None = None) -> Report:
         """A stored report as the parser made it; `figures` when the caller read them in bulk."""
