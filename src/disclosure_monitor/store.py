@@ -9,12 +9,14 @@ Timestamps are ISO 8601 UTC text; dates are ISO 8601 text.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import itertools
 import json
 import os
 import sqlite3
 import tempfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,7 +32,14 @@ from sqlite_utils.db import quote_identifier
 from .config import Agency
 from .errors import StoreError
 from .model import Figure, Finding, Report, Value
-from .parse.template import all_figure_keys
+from .parse.template import (
+    APPEAL_GROUPS,
+    APPEAL_RESULTS,
+    APPLICANT_COLUMNS,
+    SECTION_HEADINGS,
+    TEMPLATES,
+    all_figure_keys,
+)
 
 SCHEMA_1 = """
 CREATE TABLE agencies (
@@ -190,28 +199,98 @@ END;
 CREATE INDEX outcome_history_agency_year ON outcome_history (agency_id, year, id);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
+# Version 4: small enough for a national store (about 3 GB at 100,000 agencies, from about 19 GB).
+# A report's text and sections, which repeat each other, are one zlib-compressed `report_texts`
+# row, primed with the templates' headings and labels (`text_dictionaries`). Its figures are one
+# `figure_cells` row: the values as a JSON list over a key list shared by every report of a
+# template (`figure_layouts`), `raws` only where the printed text is not the value's own.
+# `figures` becomes a view with the same columns, one row per figure.
+SCHEMA_4 = """
+CREATE TABLE figure_layouts (
+    id INTEGER PRIMARY KEY,
+    keys TEXT NOT NULL UNIQUE                    -- JSON {key: position in vals}, in the report's order
+);
+CREATE TABLE figure_cells (
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    layout_id INTEGER NOT NULL REFERENCES figure_layouts (id),
+    vals TEXT NOT NULL,                          -- JSON list, one value per key: number, "decimal" or null
+    raws TEXT                                    -- JSON {"position": raw} where raw is not the value as text
+);
+-- zlib's preset dictionaries for report_texts, kept here: a text stays readable whatever the code's templates become.
+CREATE TABLE text_dictionaries (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+-- Apart from `reports`, whose rows then stay small: a row of 2-3 KB would leave most of each page empty.
+CREATE TABLE report_texts (
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    dictionary_id INTEGER NOT NULL REFERENCES text_dictionaries (id),
+    content BLOB NOT NULL                        -- zlib of JSON {"text": ..., "sections": {...}}
+);
+"""
 
+
+def _schema_4(conn: sqlite3.Connection) -> None:
+    """SCHEMA_4, moving every stored report's figures and text into the compact form."""
+    # The views name `figures`, a table until now; they are rebuilt on open, after the migrations.
+    for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'view'").fetchall():
+        conn.execute(f"DROP VIEW {quote_identifier(name)}")
+    for statement in _statements(SCHEMA_4):
+        conn.execute(statement)
+    rows = conn.execute("SELECT report_id, key, value, raw FROM figures ORDER BY report_id, rowid")
+    for report_id, cells in itertools.groupby(rows, key=lambda row: row[0]):
+        _put_figures(conn, report_id, [(key, value, raw) for _, key, value, raw in cells])
+    conn.execute(
+        """INSERT INTO figure_cells (report_id, layout_id, vals)
+        SELECT id, ?, '[]' FROM reports WHERE id NOT IN (SELECT report_id FROM figure_cells)""",
+        (_layout(conn, []),),
+    )
+    conn.execute("INSERT INTO text_dictionaries (data) VALUES (?)", (_template_phrases(),))
+    for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports"):  # streamed: GBs at scale
+        _put_text(conn, report_id, text, json.loads(sections))
+    for statement in ("DROP TABLE figures", "ALTER TABLE reports DROP COLUMN text", "ALTER TABLE reports DROP COLUMN sections"):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4)
+
+# A stored report with its compressed text, for `_rebuild`.
+REPORT_SELECT = "SELECT r.*, t.dictionary_id, t.content FROM reports r JOIN report_texts t ON t.report_id = r.id"
 FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
 FROM findings f LEFT JOIN agencies a ON a.id = f.agency_id"""
 OPEN = "f.resolved_at IS NULL AND f.dismissed_at IS NULL"
+# Leading bytes of formats that are compressed already (PDF, ZIP as in DOCX/XLSX, gzip, PNG, JPEG,
+# GIF): their evidence is kept as fetched; everything else is kept gzip-compressed when that is smaller.
+COMPRESSED_FORMATS = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 # The database (and, after it, SQLite's -wal and -shm files) and the evidence: owner and group only.
 DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
 
 
 def _wide_view() -> str:
+    # Each key's value straight from the report's JSON list, at the position its layout gives.
     columns = "".join(
-        f",\n  max(CASE WHEN f.key = '{key}' THEN f.value END) AS {quote_identifier(key)}"
+        f",\n  json_extract(c.vals, '$[' || json_extract(l.keys, '$.\"{key}\"') || ']') AS {quote_identifier(key)}"
         for key in all_figure_keys()
     )
     return (
         "SELECT r.id AS report_id, r.agency_id, a.name AS agency, a.region, a.kind, r.year, r.template"
         f"{columns}\nFROM reports r JOIN agencies a ON a.id = r.agency_id"
-        "\nLEFT JOIN figures f ON f.report_id = r.id\nWHERE r.is_current\nGROUP BY r.id"
+        "\nLEFT JOIN figure_cells c ON c.report_id = r.id LEFT JOIN figure_layouts l ON l.id = c.layout_id"
+        "\nWHERE r.is_current"
     )
 
 
+# One row per figure, as the table of versions 1–3 had them; `position` orders a report's figures.
+FIGURES_VIEW = """SELECT report_id, key, value, CASE WHEN raw_type IS NULL THEN CAST(value AS TEXT) ELSE raw END AS raw,
+  position
+FROM (SELECT c.report_id, k.key AS key, k.value AS position,
+    json_extract(c.vals, '$[' || k.value || ']') AS value,
+    json_type(c.raws, '$."' || k.value || '"') AS raw_type,
+    json_extract(c.raws, '$."' || k.value || '"') AS raw
+  FROM figure_cells c JOIN figure_layouts l ON l.id = c.layout_id JOIN json_each(l.keys) k)"""
+
 VIEWS: dict[str, Callable[[], str]] = {
+    "figures": lambda: FIGURES_VIEW,
     "report_figures_wide": _wide_view,
     "open_findings": lambda: f"{FINDINGS_SELECT}\nWHERE {OPEN}",
 }
@@ -275,6 +354,75 @@ def _loaded(value: int | str | None) -> Value:
     return Decimal(value) if isinstance(value, str) else value
 
 
+def _implied_raw(value: int | str | None) -> str | None:
+    """The printed text a stored value stands for unless `raws` says otherwise: its own text."""
+    return None if value is None else str(value)
+
+
+def _layout(conn: sqlite3.Connection, keys: list[str]) -> int:
+    """The id of the key list `keys`, added the first time a report has it."""
+    text = json.dumps({key: i for i, key in enumerate(keys)}, ensure_ascii=False)
+    row = conn.execute("SELECT id FROM figure_layouts WHERE keys = ?", (text,)).fetchone()
+    if row:
+        return int(row[0])
+    return int(conn.execute("INSERT INTO figure_layouts (keys) VALUES (?) RETURNING id", (text,)).fetchone()[0])
+
+
+def _put_figures(conn: sqlite3.Connection, report_id: int, cells: list[tuple[str, int | str | None, str | None]]) -> None:
+    """One report's figures, (key, stored value, raw) in the report's order, as its `figure_cells` row."""
+    raws = {str(i): raw for i, (_, value, raw) in enumerate(cells) if raw != _implied_raw(value)}
+    conn.execute(
+        "INSERT INTO figure_cells (report_id, layout_id, vals, raws) VALUES (?, ?, ?, ?)",
+        (
+            report_id,
+            _layout(conn, [key for key, _, _ in cells]),
+            json.dumps([value for _, value, _ in cells], separators=(",", ":")),
+            json.dumps(raws, ensure_ascii=False, separators=(",", ":")) if raws else None,
+        ),
+    )
+
+
+def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> dict[int, list[tuple[str, Any, str | None]]]:
+    """(key, stored value, raw) of the reports `where` selects (over `figure_cells c`), by report id,
+    decoded here rather than row by row through the `figures` view."""
+    layouts: dict[int, list[str]] = {}
+    out: dict[int, list[tuple[str, Any, str | None]]] = {}
+    for report_id, layout_id, vals, raws in conn.execute(
+        f"SELECT c.report_id, c.layout_id, c.vals, c.raws FROM figure_cells c WHERE {where}", list(params)
+    ):
+        if layout_id not in layouts:
+            keys = conn.execute("SELECT keys FROM figure_layouts WHERE id = ?", (layout_id,)).fetchone()[0]
+            layouts[layout_id] = list(json.loads(keys))
+        exceptions = json.loads(raws) if raws else {}
+        out[report_id] = [
+            (key, value, exceptions.get(str(i), _implied_raw(value)))
+            for i, (key, value) in enumerate(zip(layouts[layout_id], json.loads(vals), strict=True))
+        ]
+    return out
+
+
+def _template_phrases() -> bytes:
+    """A preset dictionary for report texts: what every report prints, the headings and the
+    tables' labels; it saves a tenth to a fifth of each compressed text."""
+    phrases = [heading for _, heading, _ in SECTION_HEADINGS]
+    for template in TEMPLATES.values():
+        phrases += [*template.signatures, *(line.label for line in template.section2), *(row.label for row in template.rows)]
+    phrases += [label for _, label in (*APPLICANT_COLUMNS, *APPEAL_GROUPS, *APPEAL_RESULTS)]
+    return "\n".join(dict.fromkeys(phrases)).encode()
+
+
+def _put_text(conn: sqlite3.Connection, report_id: int, text: str, sections: Mapping[str, str]) -> None:
+    """A report's text and sections in one zlib stream, primed with the store's latest dictionary:
+    the sections are mostly the text again, which the compressor stores as back-references."""
+    dictionary_id, zdict = conn.execute("SELECT id, data FROM text_dictionaries ORDER BY id DESC LIMIT 1").fetchone()
+    packer = zlib.compressobj(9, zdict=zdict)
+    content = packer.compress(json.dumps({"text": text, "sections": sections}, ensure_ascii=False).encode())
+    conn.execute(
+        "INSERT INTO report_texts (report_id, dictionary_id, content) VALUES (?, ?, ?)",
+        (report_id, dictionary_id, content + packer.flush()),
+    )
+
+
 def _statements(script: str) -> Iterator[str]:
     """Split a SQL script into statements (executescript would commit our transaction)."""
     buffer = ""
@@ -293,6 +441,7 @@ class Store:
         self.evidence_dir = evidence_dir
         self._conn = conn
         self._conn.row_factory = sqlite3.Row
+        self._dictionaries: dict[int, bytes] = {}  # text_dictionaries, read once
         # For read queries by other modules (`store.db.query(sql)` yields dicts).
         self.db = sqlite_utils.Database(conn)
 
@@ -387,14 +536,39 @@ class Store:
 
     # -- documents and evidence ---------------------------------------------------------------
 
+    def _evidence_forms(self, sha256: str) -> tuple[Path, Path]:
+        """Where the bytes with this sha256 are kept: as fetched, or gzip-compressed (`.gz`)."""
+        plain = self.evidence_dir / sha256[:2] / sha256[2:4] / sha256
+        return plain, plain.with_name(sha256 + ".gz")
+
     def evidence_path(self, sha256: str) -> Path:
-        return self.evidence_dir / sha256[:2] / sha256[2:4] / sha256
+        """The file holding these bytes: the `.gz` one when they were kept compressed."""
+        plain, packed = self._evidence_forms(sha256)
+        return packed if packed.exists() else plain
+
+    def read_evidence(self, sha256: str) -> bytes:
+        """The bytes as fetched, from either form."""
+        path = self.evidence_path(sha256)
+        try:
+            data = path.read_bytes()
+            return gzip.decompress(data) if path.suffix == ".gz" else data
+        except (OSError, EOFError, zlib.error) as e:
+            raise StoreError(f"{path}: cannot read evidence: {e}") from e
 
     def _write_evidence(self, sha256: str, data: bytes) -> None:
-        """Write once: temp file, fsync, then link into place, which fails rather than overwrite."""
-        target = self.evidence_path(sha256)
-        if target.exists():
+        """Write once: temp file, fsync, then link into place, which fails rather than overwrite.
+
+        Text (HTML pages, listings, JSON) is kept gzip-compressed, a third to a twelfth of its
+        size; formats that are compressed already stay as fetched, so that they open as they are.
+        """
+        plain, packed = self._evidence_forms(sha256)
+        if plain.exists() or packed.exists():
             return
+        target = plain
+        if not data.startswith(COMPRESSED_FORMATS):
+            compressed = gzip.compress(data, compresslevel=6, mtime=0)
+            if len(compressed) < len(data):
+                target, data = packed, compressed
         for folder in (target.parent.parent, target.parent):  # mode applies to the last folder made only
             folder.mkdir(exist_ok=True, mode=FOLDER_MODE)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -504,9 +678,8 @@ class Store:
             report_id = conn.execute(
                 """INSERT INTO reports (agency_id, year, version, document_id, url, title, printed_agency,
                     published_on, signed_on, period_start, period_end, title_year, period_year, template,
-                    source_format, encoding, tables_complete, sections, notes, text, first_seen, last_changed,
-                    content_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    source_format, encoding, tables_complete, notes, first_seen, last_changed, content_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (
                     agency_id,
                     year,
@@ -525,9 +698,7 @@ class Store:
                     report.source_format,
                     report.encoding,
                     json.dumps(report.tables_complete),
-                    json.dumps(report.sections, ensure_ascii=False),
                     json.dumps(report.notes, ensure_ascii=False),
-                    report.text,
                     current["first_seen"] if current else stamp,
                     stamp,
                     fingerprint,
@@ -535,10 +706,8 @@ class Store:
             ).fetchone()[0]
             if current:
                 conn.execute("UPDATE reports SET superseded_by = ? WHERE id = ?", (report_id, current["id"]))
-            conn.executemany(
-                "INSERT INTO figures (report_id, key, value, raw) VALUES (?, ?, ?, ?)",
-                ((report_id, f.key, _stored(f.value), f.raw) for f in report.figures.values()),
-            )
+            _put_text(conn, report_id, report.text, report.sections)
+            _put_figures(conn, report_id, [(f.key, _stored(f.value), f.raw) for f in report.figures.values()])
         return int(report_id)
 
     def current_report(self, agency_id: int, year: int) -> Report | None:
@@ -547,13 +716,13 @@ class Store:
         The previous year's report, for the cross-year checks, is `current_report(a, year - 1)`.
         """
         row = self._conn.execute(
-            "SELECT * FROM reports WHERE agency_id = ? AND year = ? AND is_current", (agency_id, year)
+            f"{REPORT_SELECT} WHERE r.agency_id = ? AND r.year = ? AND r.is_current", (agency_id, year)
         ).fetchone()
         return self._rebuild(row) if row else None
 
     def report(self, report_id: int) -> Report | None:
         """Any stored version by id, current or superseded."""
-        row = self._conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        row = self._conn.execute(f"{REPORT_SELECT} WHERE r.id = ?", (report_id,)).fetchone()
         return self._rebuild(row) if row else None
 
     def current_reports(self, agency_ids: Iterable[int], batch: int = 500) -> Iterator[tuple[int, dict[int, Report]]]:
@@ -563,27 +732,30 @@ class Store:
         while chunk := list(itertools.islice(ids, batch)):
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
-                f"SELECT * FROM reports WHERE is_current AND agency_id IN ({marks})", chunk
+                f"{REPORT_SELECT} WHERE r.is_current AND r.agency_id IN ({marks})", chunk
             ).fetchall()
-            figures: dict[int, list[tuple[str, Any, str | None]]] = defaultdict(list)
-            for report_id, key, value, raw in self._conn.execute(
-                f"""SELECT f.report_id, f.key, f.value, f.raw FROM reports r JOIN figures f ON f.report_id = r.id
-                WHERE r.is_current AND r.agency_id IN ({marks}) ORDER BY f.rowid""",
-                chunk,
-            ):
-                figures[report_id].append((key, value, raw))
+            figures = _read_figures(
+                self._conn, f"c.report_id IN (SELECT id FROM reports WHERE is_current AND agency_id IN ({marks}))", chunk
+            )
             reports: dict[int, dict[int, Report]] = defaultdict(dict)
             for row in rows:
                 reports[row["agency_id"]][row["year"]] = self._rebuild(row, figures.pop(row["id"], []))
             for agency_id in chunk:
                 yield agency_id, reports.pop(agency_id, {})
 
+    def _dictionary(self, dictionary_id: int) -> bytes:
+        """The preset dictionary a report text was compressed with (a few KB, read once)."""
+        if dictionary_id not in self._dictionaries:
+            row = self._conn.execute("SELECT data FROM text_dictionaries WHERE id = ?", (dictionary_id,)).fetchone()
+            self._dictionaries[dictionary_id] = row["data"]
+        return self._dictionaries[dictionary_id]
+
     def _rebuild(self, row: sqlite3.Row, figures: Iterable[tuple[str, Any, str | None]] | None = None) -> Report:
         """A stored report as the parser made it; `figures` when the caller read them in bulk."""
         if figures is None:
-            figures = self._conn.execute(
-                "SELECT key, value, raw FROM figures WHERE report_id = ? ORDER BY rowid", (row["id"],)
-            )
+            figures = _read_figures(self._conn, "c.report_id = ?", [row["id"]]).get(row["id"], [])
+        unpacker = zlib.decompressobj(zdict=self._dictionary(row["dictionary_id"]))
+        content = json.loads(unpacker.decompress(row["content"]) + unpacker.flush())
         return Report(
             agency=row["printed_agency"],
             year=row["year"],
@@ -596,10 +768,10 @@ class Store:
             source_format=row["source_format"],
             encoding=row["encoding"],
             figures={key: Figure(key, _loaded(value), raw) for key, value, raw in figures},
-            sections=json.loads(row["sections"]),
+            sections=content["sections"],
             tables_complete=json.loads(row["tables_complete"]),
             notes=json.loads(row["notes"]),
-            text=row["text"],
+            text=content["text"],
             title_year=row["title_year"],
             period_year=row["period_year"],
         )

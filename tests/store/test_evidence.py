@@ -1,9 +1,12 @@
-"""Evidence: the bytes of every fetched document, written once under their sha256."""
+"""Evidence: the bytes of every fetched document, written once under their sha256 (text gzip-compressed)."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import stat
+
+import pytest
 
 from disclosure_monitor.store import Store
 
@@ -11,14 +14,35 @@ URL = "http://127.0.0.1:8765/ganxian/zfxxgknb/2024/report.html"
 
 
 def test_bytes_are_kept_under_their_sha256(store: Store) -> None:
-    data = "<html>赣县区融媒体中心2023年政府信息公开工作年度报告</html>".encode("gbk")
+    data = "<html>赣县区融媒体中心2023年政府信息公开工作年度报告</html>".encode("gbk") * 20
     document_id, is_new = store.add_document(URL, data, http_status=200, content_type="text/html", encoding="gbk")
     sha = hashlib.sha256(data).hexdigest()
-    path = store.evidence_dir / sha[:2] / sha[2:4] / sha
-    assert is_new and path.read_bytes() == data
+    path = store.evidence_dir / sha[:2] / sha[2:4] / f"{sha}.gz"  # a page: compressed, `zcat` reads it
+    assert is_new and gzip.decompress(path.read_bytes()) == data and path.stat().st_size < len(data) / 5
+    assert store.evidence_path(sha) == path and store.read_evidence(sha) == data
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     row = store.db["documents"].get(document_id)
     assert (row["sha256"], row["size"], row["encoding"]) == (sha, len(data), "gbk")
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n" + bytes(range(256)) * 40, b"PK\x03\x04" + b"\0" * 9000, b"ab"])
+def test_compressed_formats_and_what_gzip_cannot_shrink_stay_as_fetched(store: Store, data: bytes) -> None:
+    store.add_document(URL, data)
+    sha = hashlib.sha256(data).hexdigest()
+    path = store.evidence_dir / sha[:2] / sha[2:4] / sha
+    assert store.evidence_path(sha) == path and path.read_bytes() == data == store.read_evidence(sha)
+    assert not path.with_name(f"{sha}.gz").exists()
+
+
+def test_evidence_kept_uncompressed_by_earlier_versions_is_read_and_not_written_again(store: Store) -> None:
+    data = b"<html>" + "年度报告".encode() * 500 + b"</html>"
+    sha = hashlib.sha256(data).hexdigest()
+    path = store.evidence_dir / sha[:2] / sha[2:4] / sha
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    store.add_document(URL, data)
+    assert store.evidence_path(sha) == path and store.read_evidence(sha) == data
+    assert [p.name for p in path.parent.iterdir()] == [sha]
 
 
 def test_the_same_bytes_are_not_new(store: Store) -> None:

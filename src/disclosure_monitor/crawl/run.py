@@ -265,7 +265,7 @@ class _Cycle:
             **options,
         )
         if fetched.not_modified and usable:
-            fetched = _restored(fetched, prior, evidence.read_bytes())
+            fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
         else:
             await asyncio.to_thread(self.store.keep_evidence, fetched.content)
         document_id, _ = self.store.add_document(
