@@ -559,7 +559,8 @@ class _PdfWriter:
         return self.buffer.getvalue()
 
 
-@lru_cache(maxsize=64)
+# Big enough for every rendition of a benchmark's pdf_pool (pools × years × templates, some inconsistent).
+@lru_cache(maxsize=256)
 def render_pdf(spec: ReportSpec) -> bytes:
     pdf = _PdfWriter(spec.title)
     pdf.text(spec.title, 16, "center")
@@ -596,7 +597,7 @@ def render_image_pdf(spec: ReportSpec) -> bytes:
 # DOCX (python-docx, real tables with merged cells) and a legacy DOC.
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def render_docx(spec: ReportSpec) -> bytes:
     import docx
 
