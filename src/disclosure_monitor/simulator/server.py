@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time as dtime, timezone
 from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -137,7 +137,8 @@ class _Cache:
     def __init__(self, budget: int) -> None:
         self.budget, self.size = budget, 0
         self.bodies: OrderedDict[Hashable, _Answer] = OrderedDict()
-        self.validators: dict[Hashable, _Answer] = {}
+        # ETag, Last-Modified, headers: a few hundred bytes for each of the ~500,000 URLs of a national run
+        self.validators: dict[Hashable, tuple[str, str, dict[str, str]]] = {}
 
     @staticmethod
     def key(site: Site, request: Request) -> Hashable | None:
@@ -151,16 +152,16 @@ class _Cache:
         if kept is not None:
             self.bodies.move_to_end(key)
             return kept
-        bare = self.validators.get(key)
-        if bare is not None and bare.etag and bare.last_modified and _not_modified(request, bare.etag, bare.last_modified):
-            return bare
+        validators = self.validators.get(key)
+        if validators is not None and _not_modified(request, validators[0], validators[1]):
+            return _Answer(Response(304, headers=validators[2]), *validators[:2])
         return None
 
     def put(self, key: Hashable, made: _Answer) -> None:
         if made.response.stream is not None:
             return
-        if made.etag is not None:
-            self.validators[key] = replace(made, response=replace(made.response, body=b""))
+        if made.etag is not None and made.last_modified is not None:
+            self.validators[key] = (made.etag, made.last_modified, made.response.headers)
         self.bodies[key] = made
         self.size += len(made.response.body)
         while self.size > self.budget:
@@ -195,9 +196,9 @@ def _keep_alive(version: str, headers: dict[str, str]) -> bool:
 class _Server:
     """One event loop thread over every site's listening socket, and the workers that make answers."""
 
-    def __init__(self, log: RequestLog) -> None:
+    def __init__(self, log: RequestLog, cache_bytes: int) -> None:
         self.log = log
-        self.cache = _Cache(CACHE_BYTES)
+        self.cache = _Cache(cache_bytes)
         self.loop = asyncio.new_event_loop()
         self.pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="sim-answer")
         self.thread = threading.Thread(target=self.loop.run_forever, name="simulator", daemon=True)
@@ -332,11 +333,20 @@ class Expected:
 class Simulator:
     """All sites of a scenario, served on loopback; also a context manager.
 
-    `log_keep` bounds the request log (None: every request), for runs too long to log whole.
+    `log_keep` bounds the request log (None: every request), for runs too long to log whole;
+    `cache_bytes` the bodies kept for repeated requests.
     """
 
-    def __init__(self, scenario: Scenario, host: str = "127.0.0.1", port_base: int = 0, log_keep: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        host: str = "127.0.0.1",
+        port_base: int = 0,
+        log_keep: int | None = None,
+        cache_bytes: int = CACHE_BYTES,
+    ) -> None:
         self.scenario = scenario
+        self.cache_bytes = cache_bytes
         self.host, self.port_base = host, port_base
         self.log = RequestLog(log_keep)
         self.site_objects = {spec.name: build_site(spec, scenario) for spec in scenario.sites}
@@ -349,7 +359,7 @@ class Simulator:
             sock = socket.create_server((self.host, self.port_base + n if self.port_base else 0), backlog=128)
             listeners.append((site, sock))
             self.sites[name] = f"http://{self.host}:{sock.getsockname()[1]}"
-        self._server = _Server(self.log)
+        self._server = _Server(self.log, self.cache_bytes)
         self._server.start(listeners)
         return self
 
