@@ -9,7 +9,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from disclosure_monitor.simulator import Simulator, default_scenario
+from disclosure_monitor.simulator import Simulator, default_scenario, scaled_scenario
+from disclosure_monitor.simulator.server import WORKERS
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,31 @@ def test_edit_changes_bytes_under_the_same_url(sim):
     assert after.url == before[edited[0]].url and after.edited
     assert after.figures != before[edited[0]].figures
     assert httpx.get(after.document_url).content != old_bytes
+
+
+def test_validators_outlive_the_bodies_kept_and_an_edit_changes_them():
+    """With no body kept at all, a conditional GET is still a 304, a plain one the same bytes;
+    an edit under the same URL is a 200 with the new bytes."""
+    with Simulator(default_scenario(seed=2, n_agencies=20), cache_bytes=0) as sim:
+        agency, year = next((a.name, y) for a in sim.scenario.agencies for y in sorted(a.edited))
+        url = sim.expected()[(agency, year)].document_url
+        first = httpx.get(url)
+        assert httpx.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        assert httpx.get(url, headers={"If-Modified-Since": first.headers["last-modified"]}).status_code == 304
+        assert httpx.get(url).content == first.content
+        sim.edit(agency, year)
+        changed = httpx.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert changed.status_code == 200 and changed.content != first.content
+        assert changed.headers["etag"] != first.headers["etag"]
+
+
+def test_hundreds_of_hosts_are_served_by_one_thread():
+    scenario = scaled_scenario(2_000, 500)  # 500 sockets: well within a default limit of 1,024 files
+    before = threading.active_count()
+    with Simulator(scenario) as sim:
+        assert len(set(sim.sites.values())) == 500
+        assert threading.active_count() - before == 1  # the event loop; answers are made by a few workers
+        config = sim.agencies_config()
+        for agency in config[:: len(config) // 20]:
+            assert httpx.get(agency["section"].split("#")[0]).status_code == 200
+        assert threading.active_count() - before <= 1 + WORKERS

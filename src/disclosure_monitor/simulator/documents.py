@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from ..model import Value
 from ..parse.template import APPEAL_GROUPS, APPEAL_KEYS, APPEAL_RESULTS, COLS, TEMPLATES, Template
@@ -131,8 +132,9 @@ def _varied(values: dict[str, Value], spec: ReportSpec) -> dict[str, Value]:
 # Tables as a grid of cells with spans, rendered to HTML, DOCX and PDF alike.
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A tuple, not a frozen dataclass: a report has ~280 of them, made on every render."""
+
     row: int
     col: int
     text: str
@@ -149,7 +151,7 @@ class Grid:
     def rows(self) -> list[list[Cell]]:
         """Cells grouped by the row they start in, left to right."""
         out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
-        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+        for cell in sorted(self.cells):  # by (row, col): no two cells start at the same place
             out[cell.row].append(cell)
         return out
 
@@ -220,16 +222,16 @@ def section3_grid(spec: ReportSpec, figures: dict[str, Value]) -> Grid:
     for i, head in enumerate(("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")):
         b.put(4 + i, head)
     rows = spec.template.rows
-    results = rows[2:-1]  # result rows and （七）总计 share the 三、本年度办理结果 header
+    results = range(2, len(rows) - 1)  # result rows and （七）总计 share the 三、本年度办理结果 header
     for i, rowspec in enumerate(rows):
         b.row = 3 + i
-        if rowspec in results:
-            if rowspec is results[0]:
+        if i in results:
+            if i == results[0]:
                 b.put(0, "三、本年度办理结果", rowspan=len(results))
             group, _, sub = rowspec.label.partition(" ")
             if sub:  # a group label and its first sub-row
                 size = 1
-                while rows[i + size] in results and not rows[i + size].label.startswith("（"):
+                while i + size in results and not rows[i + size].label.startswith("（"):
                     size += 1
                 b.put(1, group, rowspan=size)
                 b.put(2, sub)
@@ -559,7 +561,8 @@ class _PdfWriter:
         return self.buffer.getvalue()
 
 
-@lru_cache(maxsize=64)
+# Big enough for every rendition of a benchmark's pdf_pool (pools × years × templates, some inconsistent).
+@lru_cache(maxsize=256)
 def render_pdf(spec: ReportSpec) -> bytes:
     pdf = _PdfWriter(spec.title)
     pdf.text(spec.title, 16, "center")
@@ -596,7 +599,7 @@ def render_image_pdf(spec: ReportSpec) -> bytes:
 # DOCX (python-docx, real tables with merged cells) and a legacy DOC.
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def render_docx(spec: ReportSpec) -> bytes:
     import docx
 

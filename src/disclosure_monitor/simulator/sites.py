@@ -97,9 +97,25 @@ class Site:
         self.agencies = scenario.agencies_on(spec.name)
         self.edits: dict[tuple[str, int], ReportSpec] = {}
         self.edited_on: dict[tuple[str, int], datetime] = {}
-        self.items = self.build_items()
-        self.by_path = {i.path: i for i in self.items} | {i.attachment: i for i in self.items if i.attachment}
         self.hits = 0
+        self.revision = 0  # bumped whenever the same request would be answered differently (server.py caches by it)
+
+    @functools.cached_property
+    def items(self) -> list[Item]:
+        """Built on first use, so that 3,000 hosts start serving before anyone asks for their columns."""
+        return self.build_items()
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, Item]:
+        return {i.path: i for i in self.items} | {i.attachment: i for i in self.items if i.attachment}
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a.name: n for n, a in enumerate(self.agencies)}
+
+    def position(self, agency: AgencySpec) -> int:
+        """The agency's place on this host, which its column's slug or id is made from."""
+        return self._positions[agency.name]
 
     # -- what is listed -------------------------------------------------------
 
@@ -160,6 +176,7 @@ class Site:
         key = line.keys[-1]
         self.edits[(agency, year)] = spec.with_cells({key: (spec.figures()[key] or 0) + 7})
         self.edited_on[(agency, year)] = datetime.now(timezone.utc)
+        self.revision += 1
 
     # -- answering ------------------------------------------------------------
 
@@ -228,7 +245,7 @@ class TrsSite(Site):
     """Static pages index.html, index_1.html…; the page count only in a script."""
 
     def slug(self, agency: AgencySpec) -> str:
-        return f"bm{self.agencies.index(agency):02d}"
+        return f"bm{self.position(agency):02d}"
 
     def section(self, agency: AgencySpec) -> str:
         return f"/zwgk/{self.slug(agency)}/zfxxgknb/index.html"
@@ -351,7 +368,7 @@ class HanwebSite(Site):
     static = False
 
     def colid(self, agency: AgencySpec) -> int:
-        return 1229100000 + self.agencies.index(agency)
+        return 1229100000 + self.position(agency)
 
     def section(self, agency: AgencySpec) -> str:
         return f"/col/col{self.colid(agency)}/index.html"
@@ -421,7 +438,7 @@ class GkmlptSite(Site):
     sid = "755325"
 
     def slug(self, agency: AgencySpec) -> str:
-        return f"dept{self.agencies.index(agency):02d}"
+        return f"dept{self.position(agency):02d}"
 
     def section(self, agency: AgencySpec) -> str:
         return f"/{self.slug(agency)}/gkmlpt/index#2931"
@@ -462,7 +479,7 @@ class EpointSite(Site):
     endpoint = "/EWB-FRONT/rest/lightfrontaction/getgovinfolist"
 
     def deptcode(self, agency: AgencySpec) -> str:
-        return f"0030{self.agencies.index(agency):02d}"
+        return f"0030{self.position(agency):02d}"
 
     def section(self, agency: AgencySpec) -> str:
         return f"/dynamic/zwgk/govInfoPub.html?categorynum=003011&deptcode={self.deptcode(agency)}"
