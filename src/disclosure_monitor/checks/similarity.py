@@ -64,7 +64,7 @@ def shingles(text: str, names: tuple[str, ...] = ()) -> Shingles | None:
     flat = masked(text, names)
     if len(flat) < MIN_CHARS:
         return None
-    return frozenset(flat[i : i + GRAM] for i in range(len(flat) - GRAM + 1))
+    return frozenset([flat[i : i + GRAM] for i in range(len(flat) - GRAM + 1)])
 
 
 def jaccard(a: Shingles, b: Shingles) -> float:
