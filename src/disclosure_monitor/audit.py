@@ -67,19 +67,7 @@ def audit(
     years: dict[int, set[int]] = defaultdict(set)
     for agency_id, year in current.keys() | publications.keys():
         years[agency_id].add(year)
-    program = _program(config)
-    inputs: dict[int, tuple[str, list[int]]] = {}
-    for agency in config.agencies:
-        agency_id = ids[agency.name]
-        state: list[Any] = [program, astuple(facts(agency))]
-        for year in sorted(years[agency_id]):
-            if (agency_id, year) in current:
-                state.append([year, current[(agency_id, year)]])
-            else:
-                state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
-        fingerprint = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-        inputs[agency_id] = (fingerprint, sorted(y for y in years[agency_id] if (agency_id, y) in current))
-
+    inputs = _inputs(config, ids, years, current, publications, today)
     before = store.audit_inputs() if incremental else {}
     changed = {agency_id for agency_id, (fingerprint, _) in inputs.items() if before.get(agency_id, ("",))[0] != fingerprint}
     gone = before.keys() - inputs.keys()
@@ -92,8 +80,33 @@ def audit(
     for year in sorted(copy_years):
         findings += _copies(year, by_id, store)
     event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
-    scope = Unchanged(agencies=frozenset(inputs.keys() - changed), copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
+    kept = frozenset(inputs.keys() - changed)
+    scope = Unchanged(agencies=kept, copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
     return store.sync_findings(scope, findings, now, inputs=inputs)
+
+
+def _inputs(
+    config: Config,
+    ids: dict[str, int],
+    years: dict[int, set[int]],
+    current: dict[tuple[int, int], int],
+    publications: dict[tuple[int, int], Publication],
+    today: date,
+) -> dict[int, tuple[str, list[int]]]:
+    """{agency_id: (fingerprint of everything its checks read, years it has a report for)}."""
+    program = _program(config)
+    inputs: dict[int, tuple[str, list[int]]] = {}
+    for agency in config.agencies:
+        agency_id = ids[agency.name]
+        state: list[Any] = [program, astuple(facts(agency))]
+        for year in sorted(years[agency_id]):
+            if (agency_id, year) in current:
+                state.append([year, current[(agency_id, year)]])
+            else:
+                state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
+        fingerprint = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
+        inputs[agency_id] = (fingerprint, sorted(y for y in years[agency_id] if (agency_id, y) in current))
+    return inputs
 
 
 def _publications(store: Store, config: Config) -> dict[tuple[int, int], Publication]:
