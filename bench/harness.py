@@ -104,6 +104,16 @@ def _check(config: Any) -> dict[str, Any]:
     return {f"findings_{k}": v for k, v in counts.items()}
 
 
+def _audit(config: Any) -> dict[str, Any]:
+    """The audit part of `run` alone, as after a crawl that changed nothing."""
+    from disclosure_monitor.audit import audit
+    from disclosure_monitor.service import open_store
+
+    with open_store(config) as store:
+        counts = audit(config, store, TODAY, incremental=True)
+    return {f"findings_{k}": v for k, v in counts.items()}
+
+
 def _digest(config: Any) -> dict[str, Any]:
     """`digest --dry-run`: build and render, send nothing."""
     from disclosure_monitor.digest import build_digest, write_digest
@@ -116,7 +126,9 @@ def _digest(config: Any) -> dict[str, Any]:
     return {"digest_bytes": out.stat().st_size}
 
 
-STAGES: dict[str, Callable[[Any], dict[str, Any]]] = {"crawl": _crawl, "run": _run, "check": _check, "digest": _digest}
+STAGES: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "crawl": _crawl, "run": _run, "audit": _audit, "check": _check, "digest": _digest
+}
 
 
 def _measure(name: str, config_path: str) -> Stage:

@@ -6,9 +6,14 @@ unreachable or unreadable must yield its finding, and a clean report no error.
 
 from __future__ import annotations
 
+import json
+
+import sqlite3
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +22,7 @@ from disclosure_monitor.checks import deadline_for
 from disclosure_monitor.config import ChecksSettings
 from disclosure_monitor.crawl.run import crawl
 from disclosure_monitor.simulator import Simulator, default_scenario
+from disclosure_monitor.store import Store
 
 from .crawl.conftest import BACKOFF, TODAY, open_store, without, write_config
 
@@ -111,3 +117,94 @@ def test_a_report_edited_after_publication_raises_d07(tmp_path) -> None:  # type
             audit(config, store, date(2025, 6, 2))
             d07 = {(f["agency"], f["year"]) for f in store.findings(open_only=True) if f["check_id"] == "D07"}
     assert d07 == {k for k in changed if k[1] >= TODAY.year - 3}
+
+
+NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
+
+
+def _copy(store: Store, folder: Path) -> Store:
+    """The store as it is, in `folder`: each mode of the audit gets the same starting point."""
+    folder.mkdir()
+    with sqlite3.connect(folder / "monitor.db") as target:
+        store.db.conn.backup(target)
+    return Store.open(folder / "monitor.db", folder / "evidence")
+
+
+def _findings(store: Store) -> list[dict[str, Any]]:
+    return list(store.db.query("SELECT * FROM findings ORDER BY identity"))
+
+
+def _reported(store: Store, year: int) -> list[tuple[int, str]]:
+    """(agency_id, agency name) of agencies with a current report for `year`, by id."""
+    return [(r["agency_id"], r["name"]) for r in store.db.query(
+        "SELECT r.agency_id, a.name FROM reports r JOIN agencies a ON a.id = r.agency_id"
+        " WHERE r.is_current AND r.year = ? ORDER BY r.agency_id", [year])]  # fmt: skip
+
+
+def _edit(store: Store, copier: int, original: int, failing: tuple[int, int]) -> None:
+    """What a night's crawl may bring: `copier` republishes its 2024 report with one cell off
+    and `original`'s section 一 as its own; `failing`'s column for a year stops answering."""
+    report = store.current_report(copier, 2024)
+    source = store.current_report(original, 2024)
+    assert report and source
+    key = "apply.new.total"
+    report.figures[key] = replace(report.figures[key], value=(report.figures[key].value or 0) + 7)
+    report.sections["s1"] = source.sections["s1"].replace(source.agency or "", report.agency or "")
+    document_id, _ = store.add_document("http://example.test/edited.html", b"edited")
+    store.save_report(copier, 2024, report, document_id)
+    store.record_outcome(*failing, "network_error", url="http://example.test/column/", reason="timeout")
+
+
+def test_a_run_re_evaluates_what_changed_and_keeps_the_rest_as_a_full_check_would(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, config, store, _, _, _, _ = cycle
+    (copier, copier_name), (original, original_name), *_ = _reported(store, 2024)
+    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
+    run, check = _copy(store, tmp_path / "run"), _copy(store, tmp_path / "check")
+    for copy_ in (run, check):
+        _edit(copy_, copier, original, failing)
+    assert audit(config, run, TODAY, NOW, incremental=True) == audit(config, check, TODAY, NOW)
+    assert _findings(run) == _findings(check)
+    opened = {(f["agency"], f["year"], f["check_id"]) for f in run.findings(open_only=True) if f["first_seen"] == NOW.isoformat()}
+    # the changed agencies' new findings, and X05 on the unchanged agency that was copied
+    assert {(copier_name, 2024, "X05"), (original_name, 2024, "X05")} <= opened
+    assert any(a == copier_name and c.startswith("A") for a, _, c in opened)
+    assert any(c == "M02" for _, _, c in opened)
+    # every finding still standing was seen in this run, evaluated again or not
+    assert all(f["last_seen"] == NOW.isoformat() for f in _findings(run) if f["resolved_at"] is None)
+    run.close(), check.close()
+
+
+def test_a_run_skips_unchanged_agencies_and_check_does_not(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A stored report never changes, so a cell altered behind the program's back is one the
+    next `run` does not look at again; `check` looks at everything."""
+    _, config, store, _, _, _, _ = cycle
+    run = _copy(store, tmp_path / "run")
+    audit(config, run, TODAY, NOW)
+    agency_id, _ = _reported(run, 2024)[0]
+    with run.db.conn:  # figures are one JSON list a report, positions by its layout (store schema 4)
+        report_id, layout, vals = run.db.conn.execute(
+            """SELECT c.report_id, l.keys, c.vals FROM figure_cells c JOIN figure_layouts l ON l.id = c.layout_id
+            WHERE c.report_id = (SELECT id FROM reports WHERE agency_id = ? AND year = 2024 AND is_current)""",
+            (agency_id,),
+        ).fetchone()
+        vals = json.loads(vals)
+        vals[json.loads(layout)["apply.new.total"]] += 7
+        run.db.conn.execute("UPDATE figure_cells SET vals = ? WHERE report_id = ?", (json.dumps(vals), report_id))
+    before = _findings(run)
+    counts = audit(config, run, TODAY, NOW + timedelta(days=1), incremental=True)
+    assert counts == {"new": 0, "seen": len([f for f in before if f["resolved_at"] is None]), "reopened": 0, "resolved": 0}
+    assert [{**f, "last_seen": None} for f in _findings(run)] == [{**f, "last_seen": None} for f in before]
+    assert audit(config, run, TODAY, NOW + timedelta(days=2))["new"] > 0
+    run.close()
+
+
+def test_a_run_on_another_day_judges_the_deadlines_as_a_full_check_would(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, config, store, _, _, _, _ = cycle
+    run, check = _copy(store, tmp_path / "run"), _copy(store, tmp_path / "check")
+    audit(config, run, TODAY, NOW)
+    audit(config, check, TODAY, NOW)
+    early = date(2025, 1, 15)  # no 2024 report is due yet
+    assert audit(config, run, early, NOW, incremental=True) == audit(config, check, early, NOW)
+    assert _findings(run) == _findings(check)
+    assert any(f["check_id"] in ("M01", "M02") and f["year"] == 2024 and f["resolved_at"] for f in _findings(run))
+    run.close(), check.close()

@@ -146,7 +146,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         document_id, _ = store.add_document(url, Path(args.path).read_bytes(), encoding=report.encoding)
         report_id = store.save_report(agency_id, args.year, report, document_id, url=url)
         store.record_outcome(agency_id, args.year, "found", url=url, report_id=report_id)
-        counts = audit(config, store, today)
+        counts = audit(config, store, today, incremental=True)
     print(f"{agency.name} {args.year}: stored as report {report_id}; findings {counts['new']} new")
     return 0
 

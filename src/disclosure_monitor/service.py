@@ -55,10 +55,10 @@ def _retry_pending(store: Store, config: Config, today: date) -> list[DeliveryRe
 
 
 def run_cycle(config: Config, today: date, progress: Callable[[Outcome], None] | None = None) -> RunSummary:
-    """One cycle under the store lock: crawl, store, check; then retry a digest still pending."""
+    """One cycle under the store lock: crawl, store, check what changed; then retry a digest still pending."""
     with store_lock(config.store.path, "run"), open_store(config) as store:
         summary = crawl(config, store, today, progress=progress)
-        summary.findings = audit(config, store, today)
+        summary.findings = audit(config, store, today, incremental=True)
         store.finish_run(summary.run_id, summary.counts())
         event(log, "run_finished", run=summary.run_id, **summary.counts())
         for failed in (r for r in _retry_pending(store, config, today) if r.status == "failed"):

@@ -228,6 +228,15 @@ CREATE TABLE report_texts (
     content BLOB NOT NULL                        -- zlib of JSON {"text": ..., "sections": {...}}
 );
 """
+# Version 5: what each agency's findings were last evaluated from (`audit_inputs`), so that a
+# `run` whose crawl changed nothing of an agency keeps its findings instead of re-checking.
+SCHEMA_5 = """
+CREATE TABLE audit_inputs (
+    agency_id INTEGER PRIMARY KEY REFERENCES agencies (id),
+    fingerprint TEXT NOT NULL,                   -- sha256 of everything its checks read
+    years TEXT NOT NULL DEFAULT '[]'             -- JSON list: the years it had a current report
+);
+"""
 
 
 def _schema_4(conn: sqlite3.Connection) -> None:
@@ -252,7 +261,7 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5)
 
 # A stored report with its compressed text, for `_rebuild`.
 REPORT_SELECT = "SELECT r.*, t.dictionary_id, t.content FROM reports r JOIN report_texts t ON t.report_id = r.id"
@@ -262,6 +271,11 @@ OPEN = "f.resolved_at IS NULL AND f.dismissed_at IS NULL"
 # Leading bytes of formats that are compressed already (PDF, ZIP as in DOCX/XLSX, gzip, PNG, JPEG,
 # GIF): their evidence is kept as fetched; everything else is kept gzip-compressed when that is smaller.
 COMPRESSED_FORMATS = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+# The findings one `sync_findings` raised, before they are merged into `findings`.
+FIRED_TABLE = """CREATE TEMP TABLE IF NOT EXISTS fired (
+    identity TEXT PRIMARY KEY, agency_id INTEGER, year INTEGER, check_id TEXT, keys TEXT, severity TEXT,
+    message_zh TEXT, message_en TEXT, expected TEXT, actual TEXT)"""
+CURRENT_REPORT_OF_FIRED = "(SELECT r.id FROM reports r WHERE r.agency_id = n.agency_id AND r.year = n.year AND r.is_current)"
 # The database (and, after it, SQLite's -wal and -shm files) and the evidence: owner and group only.
 DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
 
@@ -315,6 +329,10 @@ class Scope:
             and (not self.checks or check_id.startswith(self.checks))
         )
 
+    def keeps(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
+        """Whether an open finding stands without having been evaluated again (see `Unchanged`)."""
+        return False
+
     def where(self) -> tuple[str, list[Any]]:
         """The SQL condition (over `findings`) and its parameters."""
         clauses, params = ["1"], []
@@ -326,6 +344,23 @@ class Scope:
             clauses.append("(" + " OR ".join("substr(check_id, 1, ?) = ?" for _ in self.checks) + ")")
             params += [x for prefix in self.checks for x in (len(prefix), prefix)]
         return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
+class Unchanged(Scope):
+    """An audit that skipped the agencies whose inputs did not change: it covers everything
+    else. Their open findings stand (`last_seen` moves on) except those of `copy_checks` in
+    `copy_years`, which depend on other agencies' reports and were evaluated again."""
+
+    agencies: frozenset[int] = frozenset()
+    copy_checks: tuple[str, ...] = ()
+    copy_years: frozenset[int] = frozenset()
+
+    def keeps(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
+        return agency_id in self.agencies and not (check_id.startswith(self.copy_checks) and year in self.copy_years)
+
+    def covers(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
+        return super().covers(agency_id, year, check_id) and not self.keeps(agency_id, year, check_id)
 
 
 def finding_identity(agency_id: int | None, year: int | None, check_id: str, keys: Iterable[str]) -> str:
@@ -750,12 +785,35 @@ class Store:
             self._dictionaries[dictionary_id] = row["data"]
         return self._dictionaries[dictionary_id]
 
+    def _unpack(self, dictionary_id: int, content: bytes) -> dict[str, Any]:
+        """A report's {"text": ..., "sections": {...}} from its report_texts row."""
+        unpacker = zlib.decompressobj(zdict=self._dictionary(dictionary_id))
+        return json.loads(unpacker.decompress(content) + unpacker.flush())
+
+    def current_report_ids(self) -> dict[tuple[int, int], int]:
+        """{(agency_id, year): id} of every current report: what changed since the last audit,
+        told apart without loading a report (a stored report never changes; a new one gets an id)."""
+        rows = self._conn.execute("SELECT agency_id, year, id FROM reports WHERE is_current")
+        return {(agency_id, year): report_id for agency_id, year, report_id in rows}
+
+    def current_sections(self, year: int, keys: Iterable[str]) -> Iterator[tuple[int, str | None, dict[str, str]]]:
+        """(agency_id, printed agency, {key: text}) of `year`'s current reports, only the sections
+        `keys` (X05's roster): no figures are read and no Report is built."""
+        keys = list(keys)
+        rows = self._conn.execute(
+            """SELECT r.agency_id, r.printed_agency, t.dictionary_id, t.content FROM reports r
+            JOIN report_texts t ON t.report_id = r.id WHERE r.is_current AND r.year = ?""",
+            (year,),
+        )
+        for agency_id, printed, dictionary_id, content in rows:
+            sections = self._unpack(dictionary_id, content)["sections"]
+            yield agency_id, printed, {key: sections[key] for key in keys if sections.get(key) is not None}
+
     def _rebuild(self, row: sqlite3.Row, figures: Iterable[tuple[str, Any, str | None]] | None = None) -> Report:
         """A stored report as the parser made it; `figures` when the caller read them in bulk."""
         if figures is None:
             figures = _read_figures(self._conn, "c.report_id = ?", [row["id"]]).get(row["id"], [])
-        unpacker = zlib.decompressobj(zdict=self._dictionary(row["dictionary_id"]))
-        content = json.loads(unpacker.decompress(row["content"]) + unpacker.flush())
+        content = self._unpack(row["dictionary_id"], row["content"])
         return Report(
             agency=row["printed_agency"],
             year=row["year"],
@@ -877,72 +935,85 @@ class Store:
 
     # -- findings -----------------------------------------------------------------------------
 
-    def _agency_id(self, conn: sqlite3.Connection, scope: Scope, finding: Finding) -> int | None:
-        """The scope's agency when it has one (`finding.agency` may be the name as printed)."""
-        if scope.agency_id is not None or finding.agency is None:
-            return scope.agency_id
-        row = conn.execute("SELECT id FROM agencies WHERE name = ?", (finding.agency,)).fetchone()
-        if row is None:
-            raise ValueError(f"finding {finding.check_id} names an unknown agency {finding.agency!r}")
-        return int(row["id"])
-
     def sync_findings(
-        self, scope: Scope, findings: Iterable[Finding], now: datetime | None = None
+        self,
+        scope: Scope,
+        findings: Iterable[Finding],
+        now: datetime | None = None,
+        inputs: Mapping[int, tuple[str, list[int]]] | None = None,
     ) -> dict[str, int]:
         """Make the stored findings of `scope` agree with what the checks just raised.
 
         New identity → inserted; seen again → last_seen and wording updated; resolved and
-        firing again → reopened; open in scope but not raised → resolved. Dismissed findings
-        stay dismissed. Returns counts: new, seen, reopened, resolved.
+        firing again → reopened; open in scope but not raised → resolved; open and kept by
+        the scope (`Scope.keeps`) → last_seen updated, counted as seen. Dismissed findings
+        stay dismissed. `inputs`, when given, replaces `audit_inputs` in the same transaction
+        ({agency_id: (fingerprint, years)}). Set-based: the raised findings go through one
+        temporary table, not a few queries each. Returns counts: new, seen, reopened, resolved.
         """
         stamp = _stamp(now)
-        counts = dict.fromkeys(("new", "seen", "reopened", "resolved"), 0)
         with self._transaction() as conn:
-            fired: set[str] = set()
+            names = dict(conn.execute("SELECT name, id FROM agencies").fetchall())
+            fired: dict[str, tuple[Any, ...]] = {}
             for finding in findings:
-                agency_id = self._agency_id(conn, scope, finding)
+                agency_id = scope.agency_id
+                if agency_id is None and finding.agency is not None:
+                    agency_id = names.get(finding.agency)
+                    if agency_id is None:
+                        raise ValueError(f"finding {finding.check_id} names an unknown agency {finding.agency!r}")
                 year = finding.year if finding.year is not None else scope.year
                 if not scope.covers(agency_id, year, finding.check_id):
                     raise ValueError(f"finding {finding.check_id} ({agency_id}, {year}) is outside {scope}")
                 identity = finding_identity(agency_id, year, finding.check_id, finding.keys)
-                fired.add(identity)
-                report = conn.execute(
-                    "SELECT id FROM reports WHERE agency_id = ? AND year = ? AND is_current", (agency_id, year)
-                ).fetchone()
-                wording = (
-                    finding.severity,
-                    finding.message_zh,
-                    finding.message_en,
-                    finding.expected,
-                    finding.actual,
-                    report["id"] if report else None,
-                    stamp,
-                )
-                before = conn.execute("SELECT resolved_at FROM findings WHERE identity = ?", (identity,)).fetchone()
-                if before is None:
-                    conn.execute(
-                        """INSERT INTO findings (identity, agency_id, year, check_id, keys, severity, message_zh,
-                            message_en, expected, actual, report_id, last_seen, first_seen)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        (identity, agency_id, year, finding.check_id, json.dumps(list(finding.keys)), *wording, stamp),
-                    )
-                    counts["new"] += 1
-                    continue
-                conn.execute(
-                    """UPDATE findings SET severity = ?, message_zh = ?, message_en = ?, expected = ?, actual = ?,
-                        report_id = ?, last_seen = ?, resolved_at = NULL WHERE identity = ?""",
-                    (*wording, identity),
-                )
-                counts["reopened" if before["resolved_at"] else "seen"] += 1
+                fired[identity] = (
+                    identity, agency_id, year, finding.check_id, json.dumps(list(finding.keys)), finding.severity,
+                    finding.message_zh, finding.message_en, finding.expected, finding.actual,
+                )  # fmt: skip
+            conn.execute(FIRED_TABLE)
+            conn.executemany("INSERT INTO temp.fired VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fired.values())
+            new, reopened, seen = conn.execute(
+                """SELECT count(*) - count(f.id), count(f.resolved_at), count(f.id) - count(f.resolved_at)
+                FROM temp.fired n LEFT JOIN findings f ON f.identity = n.identity"""
+            ).fetchone()
+            conn.execute(
+                f"""UPDATE findings SET severity = n.severity, message_zh = n.message_zh, message_en = n.message_en,
+                    expected = n.expected, actual = n.actual, report_id = {CURRENT_REPORT_OF_FIRED},
+                    last_seen = ?, resolved_at = NULL
+                FROM temp.fired n WHERE findings.identity = n.identity""",
+                (stamp,),
+            )
+            conn.execute(
+                f"""INSERT INTO findings (identity, agency_id, year, check_id, keys, severity, message_zh,
+                    message_en, expected, actual, report_id, last_seen, first_seen)
+                SELECT n.*, {CURRENT_REPORT_OF_FIRED}, ?, ? FROM temp.fired n
+                WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.identity = n.identity) ORDER BY n.rowid""",
+                (stamp, stamp),
+            )
+            conn.execute("DELETE FROM temp.fired")
             where, params = scope.where()
-            stale = [
-                (stamp, row["id"])
-                for row in conn.execute(f"SELECT id, identity FROM findings WHERE resolved_at IS NULL AND {where}", params)
-                if row["identity"] not in fired
-            ]
+            stale, kept = [], []
+            for finding_id, identity, agency_id, year, check_id in conn.execute(
+                f"SELECT id, identity, agency_id, year, check_id FROM findings WHERE resolved_at IS NULL AND {where}",
+                params,
+            ):
+                if scope.keeps(agency_id, year, check_id):
+                    kept.append((stamp, finding_id))
+                elif identity not in fired:
+                    stale.append((stamp, finding_id))
             conn.executemany("UPDATE findings SET resolved_at = ? WHERE id = ?", stale)
-            counts["resolved"] = len(stale)
-        return counts
+            conn.executemany("UPDATE findings SET last_seen = ? WHERE id = ?", kept)
+            if inputs is not None:
+                conn.execute("DELETE FROM audit_inputs")
+                conn.executemany(
+                    "INSERT INTO audit_inputs (agency_id, fingerprint, years) VALUES (?, ?, ?)",
+                    ((agency_id, fingerprint, json.dumps(years)) for agency_id, (fingerprint, years) in inputs.items()),
+                )
+        return {"new": new, "seen": seen + len(kept), "reopened": reopened, "resolved": len(stale)}
+
+    def audit_inputs(self) -> dict[int, tuple[str, list[int]]]:
+        """What each agency's findings were last evaluated from: {agency_id: (fingerprint, years)}."""
+        rows = self._conn.execute("SELECT agency_id, fingerprint, years FROM audit_inputs")
+        return {agency_id: (fingerprint, json.loads(years)) for agency_id, fingerprint, years in rows}
 
     def dismiss_finding(self, finding_id: int, reason: str, now: datetime | None = None) -> None:
         """A person judged the finding wrong or accepted; it leaves the digest for good."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 
 from ..model import Finding, Report
@@ -31,11 +32,14 @@ from .similarity import CopyIndex
 from .subject import AgencyFacts, Change, Hit, Publication, Subject
 
 
-def evaluate(scopes: Iterable[str], subject: Subject) -> list[Finding]:
+@cache
+def _rows(scopes: tuple[str, ...]) -> tuple[Check, ...]:
+    return tuple(check for check in CATALOGUE if check.scope in scopes)
+
+
+def evaluate(scopes: tuple[str, ...], subject: Subject) -> list[Finding]:
     """Every finding of the catalogue rows of `scopes` on `subject`, in catalogue order."""
-    wanted = set(scopes)
-    rows = [check for check in CATALOGUE if check.scope in wanted]
-    return [_finding(check, hit, subject) for check in rows for hit in check.predicate(subject)]
+    return [_finding(check, hit, subject) for check in _rows(scopes) for hit in check.predicate(subject)]
 
 
 def _text(value: Any) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from ..parse.template import (
     TEMPLATE_2019,
     TEMPLATE_2021,
     TEMPLATES,
+    Identity,
     Template,
 )
 from ..parse import narrative
@@ -100,14 +102,20 @@ def balance(
 # ---- 1. table arithmetic --------------------------------------------------------------
 
 
+@cache
+def _sums(template: Template, check_id: str) -> tuple[Identity, ...]:
+    """The template's sums named `check_id`, built once rather than for every report."""
+    return tuple(identity for identity in template.identities() if identity.name == check_id)
+
+
 def identities(check_id: str) -> Predicate:
     """The template's sums named `check_id` (A01–A06), over the tables parsed complete."""
 
     def predicate(s: Subject) -> Iterable[Hit]:
         report = s.report
-        for identity in section3_template(report).identities():
+        for identity in _sums(section3_template(report), check_id):
             table = "table3" if identity.left[0].startswith("apply.") else "table4"
-            if identity.name != check_id or not report.tables_complete.get(table):
+            if not report.tables_complete.get(table):
                 continue
             hit = balance(
                 [report.value(k) for k in identity.left],
@@ -201,8 +209,14 @@ def blank_cells(s: Subject) -> Iterable[Hit]:
         yield Hit(tuple(t for t, keys in blanks.items() if keys), expected=0, actual=n, params={"n": n})
 
 
+@lru_cache(maxsize=32)
+def _flat(text: str) -> str:
+    """`text` without white space, made once per report for all the narrative and content checks."""
+    return narrative.flatten(text)
+
+
 def _statements(report: Report, patterns: tuple[str, ...]) -> narrative.Statement | None:
-    return narrative.first_statement(narrative.flatten(prose(report)), patterns)
+    return narrative.first_statement(_flat(prose(report)), patterns)
 
 
 def _all_zero(report: Report) -> bool:
@@ -297,7 +311,9 @@ def old_format(s: Subject) -> Iterable[Hit]:
 
 
 def _names(s: Subject) -> tuple[str, ...]:
-    return tuple(n for n in (s.agency_name, s.report.agency, s.previous.agency if s.previous else None) if n)
+    """The names to mask, sorted and once each: a year's text compared with the year before
+    and then with the year after is then masked and shingled once (`shingles` caches it)."""
+    return tuple(sorted({n for n in (s.agency_name, s.report.agency, s.previous.agency if s.previous else None) if n}))
 
 
 # ---- 4. dates -------------------------------------------------------------------------
@@ -395,7 +411,7 @@ def says_none(pattern: str, key: str) -> Predicate:
 
     def predicate(s: Subject) -> Iterable[Hit]:
         value = s.report.value(key)
-        if value and narrative.mentions(narrative.flatten(prose(s.report)), pattern):
+        if value and narrative.mentions(_flat(prose(s.report)), pattern):
             yield Hit((key,), expected=0, actual=value, params={"new": value})
 
     return predicate
@@ -417,7 +433,7 @@ def overview_topics(topics: dict[str, str], needed: int) -> Predicate:
         text = s.report.sections.get("s1")
         if text is None:
             return
-        flat = narrative.flatten(text)
+        flat = _flat(text)
         missing = [name for name, pattern in topics.items() if not re.search(pattern, flat)]
         if len(topics) - len(missing) < needed:
             present = len(topics) - len(missing)
@@ -432,7 +448,7 @@ def government_results(terms: tuple[str, ...]) -> Predicate:
     def predicate(s: Subject) -> Iterable[Hit]:
         if s.kind != "gov":
             return
-        flat = narrative.flatten(full_text(s.report))
+        flat = _flat(full_text(s.report))
         missing = [t for t in terms if t not in flat]
         if missing:
             yield Hit((), actual="、".join(missing))
@@ -447,7 +463,7 @@ def substantive_section(section: str, min_chars: int, cues: tuple[str, ...]) -> 
         text = s.report.sections.get(section)
         if text is None:
             return
-        flat = re.sub(HEADING_PATTERNS[section], "", narrative.flatten(text), count=1)
+        flat = re.sub(HEADING_PATTERNS[section], "", _flat(text), count=1)
         if len(flat) < min_chars or not all(re.search(c, flat) for c in cues):
             yield Hit((f"sections.{section}",), actual=len(flat))
 
@@ -466,7 +482,7 @@ def section_mentions(section: str, pattern: str, when_key: str | None = None) ->
         text = s.report.sections.get(section)
         if (when_key and not n) or (text is None and not when_key):
             return
-        if not re.search(pattern, narrative.flatten(text or "")):
+        if not re.search(pattern, _flat(text or "")):
             keys = (f"sections.{section}",) + ((when_key,) if when_key else ())
             yield Hit(keys, actual=n, params={"n": n})
 
