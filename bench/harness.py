@@ -76,9 +76,10 @@ class Stage:
 
 def run_stage(name: str, config: Path) -> Stage:
     """Run stage `name` of STAGES over `config` in a child interpreter and read its measurement."""
-    out = subprocess.run(
-        [sys.executable, __file__, name, str(config)], check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run([sys.executable, __file__, name, str(config)], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"stage {name} over {config} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    out = done.stdout
     return Stage(**json.loads(out.strip().splitlines()[-1]))
 
 

@@ -68,3 +68,21 @@ def test_an_unchanged_page_costs_a_304(sim: Simulator) -> None:
     first, _ = fetch(url)
     again, stats = fetch(url, etag=first.etag, last_modified=first.last_modified)
     assert again.not_modified and again.content == b"" and stats.not_modified == 1
+
+
+def test_many_hosts_at_once_each_answered_while_idle_connections_are_closed(sim: Simulator) -> None:
+    """More hosts than the fetcher keeps connections to, asked all at once (twice over), then
+    one after another: every page comes, and at the end only `open_hosts` clients are open."""
+    healthy = [s.name for s in sim.scenario.sites if not s.fault]
+    pages = [column(sim, site) for site in healthy]
+    assert len(set(pages)) > 3
+
+    async def go():
+        async with Fetcher(SETTINGS, backoff_base=0.005, open_hosts=2) as fetcher:
+            answers = await asyncio.gather(*(fetcher.get(url) for url in pages * 2))
+            answers += [await fetcher.get(url) for url in pages]
+            return answers, len(fetcher._clients)
+
+    answers, still_open = asyncio.run(go())
+    assert [a.status for a in answers] == [200] * len(pages) * 3
+    assert still_open <= 2

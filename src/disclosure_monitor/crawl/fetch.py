@@ -206,9 +206,15 @@ class Fetcher:
     """
 
     def __init__(
-        self, settings: CrawlSettings, *, backoff_base: float | None = None, configured_hosts: Iterable[str] = ()
+        self,
+        settings: CrawlSettings,
+        *,
+        backoff_base: float | None = None,
+        configured_hosts: Iterable[str] = (),
+        open_hosts: int = OPEN_HOSTS,
     ) -> None:
         self.settings = settings
+        self.open_hosts = open_hosts
         self.backoff_base = backoff_base if backoff_base is not None else getattr(settings, "backoff_base", 1.0)
         self.max_bytes = int(settings.max_document_mb * 1024 * 1024)
         self.user_agent = f"{DESKTOP_UA} {settings.user_agent}"
@@ -238,7 +244,7 @@ class Fetcher:
         if client is not None:
             self._clients.move_to_end(key)
             return client
-        await self._retire_idle_clients()
+        await self._retire_idle_clients(keep=self.open_hosts - 1)
         slots = self.settings.per_host_concurrency
         if insecure_tls not in self._tls:
             self._tls[insecure_tls] = httpx.create_ssl_context(verify=not insecure_tls)
@@ -258,14 +264,17 @@ class Fetcher:
         )
         return client
 
-    async def _retire_idle_clients(self) -> None:
-        """Close the least recently used clients beyond OPEN_HOSTS whose host has nothing in flight,
+    async def _retire_idle_clients(self, keep: int) -> None:
+        """Close the least recently used clients beyond `keep` whose host has nothing in flight,
         so a national crawl does not keep a connection open to every host it has finished with."""
-        for key in list(self._clients):
-            if len(self._clients) < OPEN_HOSTS:
-                return
+        retired = []
+        for key in list(self._clients):  # chosen without awaiting: other requests may retire too
+            if len(self._clients) <= keep:
+                break
             if self._hosts[key[0]].in_flight == 0:
-                await self._clients.pop(key).aclose()
+                retired.append(self._clients.pop(key))
+        for client in retired:
+            await client.aclose()
 
     def _host(self, url: str) -> _Host:
         key = host_of(url)
@@ -470,6 +479,8 @@ class Fetcher:
             except (httpx.TransportError, httpx.DecodingError) as e:
                 raise _Transient(NetworkFailure(url, f"connection broke: {e}")) from None
         self.stats.bytes += len(content)
+        if len(self._clients) > self.open_hosts:  # hosts asked at once outnumbered open_hosts
+            await self._retire_idle_clients(keep=self.open_hosts)
         if response.status_code in RETRY_STATUS:
             reason = f"HTTP {response.status_code}"
             raise _Transient(NetworkFailure(url, reason), _retry_after(response.headers.get("retry-after")))
