@@ -237,8 +237,8 @@ class Fetcher:
         self._clients.clear()
 
     async def _client(self, host: str, insecure_tls: bool) -> httpx.AsyncClient:
-        """The host's own client: a pool shared by all hosts scans every connection it holds on
-        each request (a readability syscall each), so per request it costs O(hosts)."""
+        """The host's own client. One pool for all hosts would check every connection it holds on
+        each request (a readability syscall each): a cost per request that grows with the hosts."""
         key = (host, insecure_tls)
         client = self._clients.get(key)
         if client is not None:

@@ -1,12 +1,12 @@
 """One crawl cycle: every agency's column → its report for each year → parsed → stored.
 
 Columns are read once each (agencies that share a section share the read), several
-hosts at a time; the Fetcher keeps each host polite. Parsing runs in a process pool
-so fetching goes on meanwhile. Every (agency, year) ends in exactly one outcome
-state, recorded in the store; a fetch failure never ends in `not_published`.
-A killed run restarts cheaply: pages are fetched conditionally with the validators
-stored last time, and a document whose bytes are already the current report is
-not parsed again.
+hosts at a time; the Fetcher keeps each host polite. Parsing, and storing what was
+parsed, run in a process pool so fetching goes on meanwhile. Every (agency, year) ends
+in exactly one outcome state, recorded in the store; a fetch failure never ends in
+`not_published`. A killed run restarts cheaply: pages are fetched conditionally with
+the validators stored last time, and a document whose bytes are already the current
+report is not parsed again.
 """
 
 from __future__ import annotations
