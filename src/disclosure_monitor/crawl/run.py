@@ -15,7 +15,7 @@ import asyncio
 import itertools
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -48,6 +48,9 @@ STATES = (
 MAX_LANES = 128  # columns read at once across all hosts; bounds the documents held in memory
 PARSE_WORKERS = 2
 PARSE_QUEUE = 2 * PARSE_WORKERS  # documents handed to the pool at once; the rest wait, fetched, in their lane
+# Reports of one column fetched at once: enough to keep its host busy while others wait for a
+# parse worker, few enough that a shared column of 50 agencies does not hold 150 documents.
+REPORTS_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -320,7 +323,13 @@ class _Cycle:
                 else:
                     error = listing.error or NetworkFailure(section, "column not read to the end")
                     self.record(name, year, error.state, url=error.url, reason=f"column not read to the end: {error.reason}")
-        await asyncio.gather(*pending)
+        at_once = asyncio.Semaphore(REPORTS_AT_ONCE)
+
+        async def bounded(report: Awaitable[None]) -> None:
+            async with at_once:
+                await report
+
+        await asyncio.gather(*(bounded(report) for report in pending))
 
     # -- one report -----------------------------------------------------------------------------
 
