@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache, lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import cache, lru_cache
 
 from ..model import Report, Value
 from ..parse.template import (
