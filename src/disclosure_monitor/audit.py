@@ -18,8 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 from collections import defaultdict
-from dataclasses import asdict, astuple
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +51,12 @@ log = logging.getLogger(__name__)
 
 COPY_CHECKS = tuple(check.id for check in CATALOGUE if check.scope == COPIES)
 
+# With this many agencies to check the audit spreads them over processes (at most
+# MAX_PROCESSES, one a core), in chunks of at most MAX_CHUNK agencies, about
+# CHUNKS_PER_PROCESS a process so that none waits long for the last; below it a pool
+# costs more than it saves.
+PARALLEL_FROM, MAX_PROCESSES, MAX_CHUNK, CHUNKS_PER_PROCESS = 400, 4, 500, 4
+
 # What a year without a report is judged by: the crawl's (state, url, reason).
 Publication = tuple[str | None, str | None, str | None]
 
@@ -56,11 +66,19 @@ def facts(agency: Agency) -> AgencyFacts:
 
 
 def audit(
-    config: Config, store: Store, today: date, now: datetime | None = None, *, incremental: bool = False
+    config: Config,
+    store: Store,
+    today: date,
+    now: datetime | None = None,
+    *,
+    incremental: bool = False,
+    processes: int | None = None,
 ) -> dict[str, int]:
     """Evaluate every check for every configured agency, or with `incremental` only for those
     whose inputs changed since the last audit; returns the findings' counts (new, seen,
-    reopened, resolved) for the run summary, the same either way."""
+    reopened, resolved) for the run summary, the same either way. `processes`: how many
+    evaluate at once (by default the cores, up to `MAX_PROCESSES`, once there are
+    `PARALLEL_FROM` agencies to check); the findings do not depend on it."""
     ids = store.upsert_agencies(config.agencies)
     current = store.current_report_ids()
     publications = _publications(store, config)
@@ -74,15 +92,70 @@ def audit(
     copy_years = {year for agency_id in changed for year in inputs[agency_id][1]}
     copy_years |= {year for agency_id in changed | gone for year in before.get(agency_id, ("", []))[1]}
 
-    agencies = [agency for agency in config.agencies if ids[agency.name] in changed]
-    findings = _per_agency(agencies, [ids[agency.name] for agency in agencies], years, store, publications, today)
-    by_id = {ids[agency.name]: agency for agency in config.agencies}
-    for year in sorted(copy_years):
-        findings += _copies(year, by_id, store)
+    checked = [ids[agency.name] for agency in config.agencies if ids[agency.name] in changed]
+    if processes is None:
+        processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) >= PARALLEL_FROM else 1
+    size = min(MAX_CHUNK, -(-len(checked) // (processes * CHUNKS_PER_PROCESS)) or 1)
+    tasks: list[_Task] = [("agencies", checked[i : i + size]) for i in range(0, len(checked), size)]
+    tasks += [("copies", year) for year in sorted(copy_years)]
+    shared = _Shared(
+        agencies={ids[agency.name]: agency for agency in config.agencies},
+        years=years,
+        publications=publications,
+        histories=store.changed_reports(),
+        today=today,
+    )
+    findings = [finding for done in _evaluate(tasks, store, shared, processes) for finding in done]
     event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
     kept = frozenset(inputs.keys() - changed)
     scope = Unchanged(agencies=kept, copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
     return store.sync_findings(scope, findings, now, inputs=inputs)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What an audit's tasks read besides the reports; a worker process inherits it at fork."""
+
+    agencies: dict[int, Agency]  # every configured agency by id
+    years: dict[int, set[int]]  # each agency's years with a report or a crawl outcome
+    publications: dict[tuple[int, int], Publication]
+    histories: dict[tuple[int, int], list[dict[str, Any]]]  # `Store.changed_reports`, for D07
+    today: date
+
+
+# ("agencies", [agency_id, ...]): every check but X05 for those agencies; ("copies", year): X05 for that year.
+_Task = tuple[str, Any]
+
+_worker: tuple[Store, _Shared] | None = None  # an audit worker's read-only store and inputs
+
+
+def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int) -> list[list[Finding]]:
+    """Each task's findings, in the order of `tasks`: in this process, or spread over
+    `processes` forked workers that each read the store through their own connection."""
+    if processes < 2 or len(tasks) < 2:
+        return [_run(task, store, shared) for task in tasks]
+    with ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(store.path, store.evidence_dir, shared),
+    ) as pool:
+        return list(pool.map(_run_in_worker, tasks))
+
+
+def _start_worker(path: Path, evidence_dir: Path, shared: _Shared) -> None:
+    global _worker
+    _worker = (Store.reader(path, evidence_dir), shared)
+
+
+def _run_in_worker(task: _Task) -> list[Finding]:
+    assert _worker is not None, "the pool is made with _start_worker"
+    return _run(task, *_worker)
+
+
+def _run(task: _Task, store: Store, shared: _Shared) -> list[Finding]:
+    kind, argument = task
+    return TASKS[kind](argument, store, shared)
 
 
 def _inputs(
@@ -138,32 +211,23 @@ def _program(config: Config) -> str:
     return hashlib.sha256(json.dumps([_code(), asdict(config.checks)]).encode()).hexdigest()
 
 
-def _per_agency(
-    agencies: list[Agency],
-    agency_ids: list[int],
-    years: dict[int, set[int]],
-    store: Store,
-    publications: dict[tuple[int, int], Publication],
-    today: date,
-) -> list[Finding]:
-    """Every check but X05 for `agencies`: their reports, pairs of years, histories and
-    outcomes; `years` are each agency's years with a report or an outcome."""
-    histories = store.changed_reports()
+def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Finding]:
+    """Every check but X05 for these agencies: their reports, pairs of years, histories and outcomes."""
     findings: list[Finding] = []
-    for agency, (agency_id, current) in zip(agencies, store.current_reports(agency_ids)):
-        subject = facts(agency)
+    for agency_id, current in store.current_reports(agency_ids):
+        subject = facts(shared.agencies[agency_id])
         reports: dict[int, Report] = {}
-        for year in sorted(years[agency_id]):
+        for year in sorted(shared.years[agency_id]):
             report = current.get(year)
             if report is None:
-                state, url, reason = publications[(agency_id, year)]
+                state, url, reason = shared.publications[(agency_id, year)]
                 if state is not None:
-                    findings += check_publication(subject, year, state, today, url, reason)
+                    findings += check_publication(subject, year, state, shared.today, url, reason)
                 continue
             report.year = year  # the year the crawler filed it under is the one checked
             reports[year] = report
             findings += check_report(report, subject)
-            findings += _changed(histories.get((agency_id, year), []), year, subject)
+            findings += _changed(shared.histories.get((agency_id, year), []), year, subject)
         for year, report in reports.items():
             if year - 1 in reports:
                 findings += check_pair(report, reports[year - 1], subject)
@@ -171,15 +235,18 @@ def _per_agency(
     return findings
 
 
-def _copies(year: int, agencies: dict[int, Agency], store: Store) -> list[Finding]:
+def _copies(year: int, store: Store, shared: _Shared) -> list[Finding]:
     """X05 over one year's roster: only the compared sections are read, not whole reports."""
     roster = [
-        (agencies[agency_id], Report(agency=printed, year=year, sections=sections))
+        (shared.agencies[agency_id], Report(agency=printed, year=year, sections=sections))
         for agency_id, printed, sections in store.current_sections(year, COPY_SECTIONS)
-        if agency_id in agencies
+        if agency_id in shared.agencies
     ]
     copies = CopyFinder((agency.name, report) for agency, report in roster)
     return [finding for agency, report in roster for finding in copies.check(report, facts(agency))]
+
+
+TASKS: dict[str, Callable[[Any, Store, _Shared], list[Finding]]] = {"agencies": _per_agency, "copies": _copies}
 
 
 def _changed(history: list[dict[str, Any]], year: int, subject: AgencyFacts) -> list[Finding]:

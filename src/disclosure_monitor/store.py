@@ -502,6 +502,18 @@ class Store:
         store._migrate()
         return store
 
+    @classmethod
+    def reader(cls, path: str | Path, evidence_dir: str | Path) -> Store:
+        """A read-only connection to a store another process keeps up to date (an audit worker's):
+        no schema change, no file created, and a write is refused by SQLite."""
+        path = Path(path)
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA busy_timeout = 30000")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: cannot open the store: {e}") from e
+        return cls(conn, path, Path(evidence_dir))
+
     def close(self) -> None:
         self._conn.close()
 
