@@ -417,22 +417,31 @@ def _put_figures(conn: sqlite3.Connection, report_id: int, cells: list[tuple[str
     )
 
 
-def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> dict[int, list[tuple[str, Any, str | None]]]:
-    """(key, stored value, raw) of the reports `where` selects (over `figure_cells c`), by report id,
-    decoded here rather than row by row through the `figures` view."""
+def _read_figures(conn: sqlite3.Connection, where: str, params: Iterable[Any]) -> dict[int, dict[str, Figure]]:
+    """The figures of the reports `where` selects (over `figure_cells c`), by report id, decoded
+    here rather than row by row through the `figures` view. Equal cells share one `Figure`
+    (it is frozen): most cells of most reports are a small count printed as itself, and making
+    a Figure each was a tenth of a full audit."""
     layouts: dict[int, list[str]] = {}
-    out: dict[int, list[tuple[str, Any, str | None]]] = {}
+    made: dict[tuple[str, int | str | None], Figure] = {}  # the cells whose raw is the value's own
+    out: dict[int, dict[str, Figure]] = {}
     for report_id, layout_id, vals, raws in conn.execute(
         f"SELECT c.report_id, c.layout_id, c.vals, c.raws FROM figure_cells c WHERE {where}", list(params)
     ):
         if layout_id not in layouts:
             keys = conn.execute("SELECT keys FROM figure_layouts WHERE id = ?", (layout_id,)).fetchone()[0]
             layouts[layout_id] = list(json.loads(keys))
-        exceptions = json.loads(raws) if raws else {}
-        out[report_id] = [
-            (key, value, exceptions.get(str(i), _implied_raw(value)))
-            for i, (key, value) in enumerate(zip(layouts[layout_id], json.loads(vals), strict=True))
-        ]
+        keys, values = layouts[layout_id], json.loads(vals)
+        figures = {}
+        for cell in zip(keys, values, strict=True):
+            figure = made.get(cell)
+            if figure is None:
+                figure = made[cell] = Figure(cell[0], _loaded(cell[1]), _implied_raw(cell[1]))
+            figures[cell[0]] = figure
+        for position, raw in (json.loads(raws) if raws else {}).items():
+            key, value = keys[int(position)], values[int(position)]
+            figures[key] = Figure(key, _loaded(value), raw)
+        out[report_id] = figures
     return out
 
 
@@ -786,7 +795,7 @@ class Store:
             )
             reports: dict[int, dict[int, Report]] = defaultdict(dict)
             for row in rows:
-                reports[row["agency_id"]][row["year"]] = self._rebuild(row, figures.pop(row["id"], []))
+                reports[row["agency_id"]][row["year"]] = self._rebuild(row, figures.pop(row["id"], {}))
             for agency_id in chunk:
                 yield agency_id, reports.pop(agency_id, {})
 
@@ -821,10 +830,10 @@ class Store:
             sections = self._unpack(dictionary_id, content)["sections"]
             yield agency_id, printed, {key: sections[key] for key in keys if sections.get(key) is not None}
 
-    def _rebuild(self, row: sqlite3.Row, figures: Iterable[tuple[str, Any, str | None]] | None = None) -> Report:
+    def _rebuild(self, row: sqlite3.Row, figures: dict[str, Figure] | None = None) -> Report:
         """A stored report as the parser made it; `figures` when the caller read them in bulk."""
         if figures is None:
-            figures = _read_figures(self._conn, "c.report_id = ?", [row["id"]]).get(row["id"], [])
+            figures = _read_figures(self._conn, "c.report_id = ?", [row["id"]]).get(row["id"], {})
         content = self._unpack(row["dictionary_id"], row["content"])
         return Report(
             agency=row["printed_agency"],
@@ -837,7 +846,7 @@ class Store:
             template=row["template"],
             source_format=row["source_format"],
             encoding=row["encoding"],
-            figures={key: Figure(key, _loaded(value), raw) for key, value, raw in figures},
+            figures=figures,
             sections=content["sections"],
             tables_complete=json.loads(row["tables_complete"]),
             notes=json.loads(row["notes"]),
