@@ -68,6 +68,10 @@ def test_the_index_finds_exactly_the_pairs_a_full_comparison_finds(boilerplate: 
     for threshold in (0.5, 0.85, 0.9):
         index = CopyIndex(((label, text, ()) for label, text in texts), threshold, boilerplate)
         found = {(a, m.label) for a, text in texts for m in index.similar(text) if m.label != a}
+        # what indexing found for each text, in the same order, is what looking it up finds
+        assert [index.matches(i) for i in range(len(texts))] == [
+            [m for m in index.similar(text) if m.label != a] for a, text in texts
+        ]
         brute = {
             (a, b)
             for (a, ga), (b, gb) in itertools.permutations(grams.items(), 2)

@@ -28,7 +28,7 @@ from .catalogue import (
     WARNING,
     Check,
 )
-from .similarity import CopyIndex
+from .similarity import CopyIndex, Match
 from .subject import AgencyFacts, Change, Hit, Publication, Subject
 
 
@@ -105,25 +105,33 @@ class CopyFinder:
 
     Build it from the year's roster and call `check` per report: the cost is one
     shingling per section plus exact comparisons with the few candidates the prefix
-    index yields (see `similarity`), not a comparison with every other report.
+    index yields (see `similarity`), not a comparison with every other report. A report
+    of the roster, checked under the name it was indexed with, gets the matches found
+    while indexing; any other is looked up.
     """
 
     def __init__(self, reports: Iterable[tuple[str, Report]]) -> None:
         reports = list(reports)
+        self._roster = [(report, _names(name, report)) for name, report in reports]
+        self._positions = {id(report): position for position, (report, _) in enumerate(self._roster)}
         self._indexes = {
-            section: CopyIndex(
-                ((name, r.sections.get(section, ""), _names(name, r)) for name, r in reports), COPY_THRESHOLD
-            )
+            section: CopyIndex(((name, r.sections.get(section, ""), _names(name, r)) for name, r in reports), COPY_THRESHOLD)
             for section in COPY_SECTIONS
         }
+
+    def _matches(self, section: str, report: Report, names: tuple[str, ...]) -> list[Match]:
+        position = self._positions.get(id(report))
+        if position is not None and self._roster[position] == (report, names):
+            return self._indexes[section].matches(position)
+        return self._indexes[section].similar(report.sections.get(section, ""), names)
 
     def check(self, report: Report, agency: AgencyFacts | None = None) -> list[Finding]:
         own = agency.name if agency else report.agency
         names = _names(own, report)
         copies = tuple(
             (section, match.label, match.score)
-            for section, index in self._indexes.items()
-            for match in index.similar(report.sections.get(section, ""), names)
+            for section in self._indexes
+            for match in self._matches(section, report, names)
             if match.label not in names
         )
         return evaluate((COPIES,), Subject(year=report.year, agency=agency, report=report, copies=copies))

@@ -195,10 +195,15 @@ def fee_unit(s: Subject) -> Iterable[Hit]:
         yield Hit((FEE_KEY,), actual=raw, params={"raw": raw})
 
 
+@cache
+def _apply_keys(template: Template) -> tuple[str, ...]:
+    return template.apply_keys()
+
+
 def blank_cells(s: Subject) -> Iterable[Hit]:
     """P04: cells the parser found blank (a key absent from `figures` was not found: that is C02)."""
     report = s.report
-    cells = {"table3": section3_template(report).apply_keys(), "table4": APPEAL_KEYS}
+    cells = {"table3": _apply_keys(section3_template(report)), "table4": APPEAL_KEYS}
     blanks = {
         table: [k for k in keys if k in report.figures and report.value(k) is None]
         for table, keys in cells.items()
@@ -389,9 +394,11 @@ def stated(
     """
 
     def predicate(s: Subject) -> Iterable[Hit]:
-        said = _statements(s.report, patterns)
         values = [s.report.value(k) for k in keys]
-        if said is None or any(v is None for v in values):
+        if any(v is None for v in values):
+            return
+        said = _statements(s.report, patterns)
+        if said is None:
             return
         table = sum(values)
         accepted = {table}
