@@ -220,8 +220,19 @@ def _flat(text: str) -> str:
     return narrative.flatten(text)
 
 
+@lru_cache(maxsize=32)
+def _flat_sections(sections: tuple[tuple[str, str], ...], text: str) -> str:
+    return narrative.flatten(_joined(sections, text))
+
+
+def _flat_prose(report: Report) -> str:
+    """`prose` without white space, made once per report: looked up by the report's own
+    strings (which keep their hashes), not by the prose joined again for every check."""
+    return _flat_sections(tuple(sorted(report.sections.items())), report.text)
+
+
 def _statements(report: Report, patterns: tuple[str, ...]) -> narrative.Statement | None:
-    return narrative.first_statement(_flat(prose(report)), patterns)
+    return narrative.first_statement(_flat_prose(report), patterns)
 
 
 def _all_zero(report: Report) -> bool:
@@ -377,7 +388,11 @@ def changed_after_publication(s: Subject) -> Iterable[Hit]:
 
 def prose(report: Report) -> str:
     """The section texts joined (the whole text when sections were not found)."""
-    return "\n".join(report.sections[k] for k in sorted(report.sections)) or report.text
+    return _joined(sorted(report.sections.items()), report.text)
+
+
+def _joined(sections: Iterable[tuple[str, str]], text: str) -> str:
+    return "\n".join(section for _, section in sections) or text
 
 
 def full_text(report: Report) -> str:
@@ -418,7 +433,7 @@ def says_none(pattern: str, key: str) -> Predicate:
 
     def predicate(s: Subject) -> Iterable[Hit]:
         value = s.report.value(key)
-        if value and narrative.mentions(_flat(prose(s.report)), pattern):
+        if value and narrative.mentions(_flat_prose(s.report), pattern):
             yield Hit((key,), expected=0, actual=value, params={"new": value})
 
     return predicate
