@@ -208,3 +208,16 @@ def test_a_run_on_another_day_judges_the_deadlines_as_a_full_check_would(cycle, 
     assert _findings(run) == _findings(check)
     assert any(f["check_id"] in ("M01", "M02") and f["year"] == 2024 and f["resolved_at"] for f in _findings(run))
     run.close(), check.close()
+
+
+def test_checking_in_several_processes_finds_what_one_process_finds(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, config, store, _, _, _, _ = cycle
+    one, two = _copy(store, tmp_path / "one"), _copy(store, tmp_path / "two")
+    (copier, _), (original, _), *_ = _reported(store, 2024)
+    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
+    for copy_ in (one, two):
+        _edit(copy_, copier, original, failing)  # new findings of every kind, X05 among them
+    assert audit(config, one, TODAY, NOW, processes=1) == audit(config, two, TODAY, NOW, processes=2)
+    assert _findings(one) == _findings(two)
+    assert any(f["check_id"] == "X05" and f["first_seen"] == NOW.isoformat() for f in _findings(two))
+    one.close(), two.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -99,3 +100,16 @@ def test_new_bytes_saying_the_same_are_not_a_new_version(
     assert again == first
     assert store.db["reports"].count == 1
     assert store.db["documents"].count == 2  # both fetches stay as evidence
+
+
+def test_a_reader_sees_what_was_stored_and_cannot_change_it(
+    store: Store, agency_ids: dict[str, int], corpus_report: Callable[[str], Report]
+) -> None:
+    """An audit worker's connection: the same reports, and no write gets through."""
+    report = corpus_report("000")
+    store_report(store, agency_ids[GANXIAN], report, b"000")
+    with Store.reader(store.path, store.evidence_dir) as reader:
+        assert reader.current_report(agency_ids[GANXIAN], report.year) == store.current_report(agency_ids[GANXIAN], report.year)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.db.execute("DELETE FROM reports")
+    assert store.current_report(agency_ids[GANXIAN], report.year) is not None

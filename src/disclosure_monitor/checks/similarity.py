@@ -74,9 +74,15 @@ def jaccard(a: Shingles, b: Shingles) -> float:
     return common / (len(a) + len(b) - common)
 
 
+# An agency's texts, compared year with year before (X03, X04), are each needed twice in a
+# row: a few kept suffice, and whole texts (≈ 80 KB of grams each) then do not fill `shingles`'
+# cache, which a year's roster of sections needs (it held 2048 of them: ≈ 160 MB).
+_pair_shingles = lru_cache(maxsize=16)(shingles.__wrapped__)
+
+
 def similarity(a: str, b: str, names: tuple[str, ...] = ()) -> float | None:
     """Jaccard similarity of two texts after masking `names`; None when either is too short."""
-    sa, sb = shingles(a, names), shingles(b, names)
+    sa, sb = _pair_shingles(a, names), _pair_shingles(b, names)
     if sa is None or sb is None:
         return None
     return jaccard(sa, sb)
