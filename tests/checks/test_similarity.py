@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -18,6 +19,7 @@ from disclosure_monitor.checks.similarity import (
     masked,
     shingles,
     similarity,
+    without_period_sentences,
 )
 
 from .conftest import corpus_ids, load_report
@@ -98,3 +100,14 @@ def test_boilerplate_many_texts_share_is_no_copy_but_a_copy_among_them_is_found(
     # the same texts with fewer of them than the bound: every pair is a match, as before
     few = CopyIndex(((label, text, ()) for label, text in texts), 0.9, boilerplate=len(texts))
     assert {m.label for m in few.similar(texts[0][1])} >= {"agency2", "agency8"}
+
+
+def test_the_period_sentences_dropped_are_those_a_sentence_pattern_drops() -> None:
+    """checks.md's rule as one regex (a sentence naming 统计期限/时限/期间, with its 。 or line end),
+    against texts made of the words and ends that make it hard."""
+    sentence = re.compile(r"(?:^|(?<=[。\n]))[^。\n]*?统计(?:期限|时限|期间)[^。\n]*[。\n]?")
+    words = ["统计期限", "统计时限", "统计期间", "统计", "期间", "。", "\n", "本报告", "，", "a"]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choices(words, k=rng.randint(0, 10)))
+        assert without_period_sentences(text) == sentence.sub("", text), text
