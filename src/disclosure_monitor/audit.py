@@ -11,6 +11,10 @@ the crawl verdicts that speak for years without one, whether those years are pas
 deadline, the agency's configured facts, the check settings and the program itself. The
 others' findings stand. X05 compares agencies with each other, so it runs again for
 every year in which any agency's inputs changed. `check` evaluates everything.
+
+Many agencies are evaluated in worker processes, a chunk of agencies or a year's X05 at a
+time, each reading the store through its own read-only connection; the findings come back
+in the order the tasks were made, so they and the store's rows are the same as in one process.
 """
 
 from __future__ import annotations
