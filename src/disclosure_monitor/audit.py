@@ -42,6 +42,7 @@ from .checks import (
     check_pair,
     check_publication,
     check_report,
+    copies_found,
     deadline_for,
 )
 from .checks.catalogue import COPIES, COPY_SECTIONS
@@ -101,7 +102,7 @@ def audit(
         processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) >= PARALLEL_FROM else 1
     size = min(MAX_CHUNK, -(-len(checked) // (processes * CHUNKS_PER_PROCESS)) or 1)
     tasks: list[_Task] = [("agencies", checked[i : i + size]) for i in range(0, len(checked), size)]
-    tasks += [("copies", year) for year in sorted(copy_years)]
+    tasks += [("copies", (year, section)) for year in sorted(copy_years) for section in COPY_SECTIONS]
     shared = _Shared(
         agencies={ids[agency.name]: agency for agency in config.agencies},
         years=years,
@@ -109,7 +110,10 @@ def audit(
         histories=store.changed_reports(),
         today=today,
     )
-    findings = [finding for done in _evaluate(tasks, store, shared, processes) for finding in done]
+    done = _evaluate(tasks, store, shared, processes)
+    findings = [finding for (kind, _), found in zip(tasks, done) if kind == "agencies" for finding in found]
+    for year in sorted(copy_years):
+        findings += _copy_findings(year, [found for (kind, key), found in zip(tasks, done) if kind == "copies" and key[0] == year], shared)
     event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
     kept = frozenset(inputs.keys() - changed)
     scope = Unchanged(agencies=kept, copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
@@ -127,14 +131,15 @@ class _Shared:
     today: date
 
 
-# ("agencies", [agency_id, ...]): every check but X05 for those agencies; ("copies", year): X05 for that year.
+# ("agencies", [agency_id, ...]): every check but X05 for those agencies (its findings);
+# ("copies", (year, section)): X05's matches in that section of that year's roster.
 _Task = tuple[str, Any]
 
 _worker: tuple[Store, _Shared] | None = None  # an audit worker's read-only store and inputs
 
 
-def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int) -> list[list[Finding]]:
-    """Each task's findings, in the order of `tasks`: in this process, or spread over
+def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int) -> list[list[Any]]:
+    """Each task's result, in the order of `tasks`: in this process, or spread over
     `processes` forked workers that each read the store through their own connection."""
     if processes < 2 or len(tasks) < 2:
         return [_run(task, store, shared) for task in tasks]
@@ -144,7 +149,7 @@ def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int)
         initializer=_start_worker,
         initargs=(store.path, store.evidence_dir, shared),
     ) as pool:
-        # a year's X05 is one task, the longest: started first, the agencies' chunks fill in around it
+        # a year's X05 in a section is one task, the longest: started first, the agencies' chunks fill in around them
         first = sorted(range(len(tasks)), key=lambda i: tasks[i][0] != "copies")
         futures = {i: pool.submit(_run_in_worker, tasks[i]) for i in first}
         return [futures[i].result() for i in range(len(tasks))]
@@ -155,12 +160,12 @@ def _start_worker(path: Path, evidence_dir: Path, shared: _Shared) -> None:
     _worker = (Store.reader(path, evidence_dir), shared)
 
 
-def _run_in_worker(task: _Task) -> list[Finding]:
+def _run_in_worker(task: _Task) -> list[Any]:
     assert _worker is not None, "the pool is made with _start_worker"
     return _run(task, *_worker)
 
 
-def _run(task: _Task, store: Store, shared: _Shared) -> list[Finding]:
+def _run(task: _Task, store: Store, shared: _Shared) -> list[Any]:
     kind, argument = task
     return TASKS[kind](argument, store, shared)
 
@@ -242,18 +247,37 @@ def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Fi
     return findings
 
 
-def _copies(year: int, store: Store, shared: _Shared) -> list[Finding]:
-    """X05 over one year's roster: only the compared sections are read, not whole reports."""
+# (agency_id, printed agency, (section, other agency, similarity) of its copied sections)
+Copies = tuple[int, str | None, tuple[tuple[str, str, float], ...]]
+
+
+def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> list[Copies]:
+    """X05's matches over one year's roster in one section (a task each: the sections' indexes
+    are apart, and a national year is the longest task); only that section is read."""
+    year, section = year_section
     roster = [
-        (shared.agencies[agency_id], Report(agency=printed, year=year, sections=sections))
-        for agency_id, printed, sections in store.current_sections(year, COPY_SECTIONS)
+        (agency_id, shared.agencies[agency_id], Report(agency=printed, year=year, sections=sections))
+        for agency_id, printed, sections in store.current_sections(year, (section,))
         if agency_id in shared.agencies
     ]
-    copies = CopyFinder((agency.name, report) for agency, report in roster)
-    return [finding for agency, report in roster for finding in copies.check(report, facts(agency))]
+    finder = CopyFinder(((agency.name, report) for _, agency, report in roster), (section,))
+    return [(agency_id, report.agency, finder.copies(report, facts(agency))) for agency_id, agency, report in roster]
 
 
-TASKS: dict[str, Callable[[Any, Store, _Shared], list[Finding]]] = {"agencies": _per_agency, "copies": _copies}
+def _copy_findings(year: int, by_section: list[list[Copies]], shared: _Shared) -> list[Finding]:
+    """X05's findings of one year, each report's sections in COPY_SECTIONS' order, in the roster's order."""
+    found: dict[int, tuple[str | None, list[tuple[str, str, float]]]] = {}
+    for copies in by_section:
+        for agency_id, printed, matches in copies:
+            found.setdefault(agency_id, (printed, []))[1].extend(matches)
+    return [
+        finding
+        for agency_id, (printed, matches) in found.items()
+        for finding in copies_found(Report(agency=printed, year=year), tuple(matches), facts(shared.agencies[agency_id]))
+    ]
+
+
+TASKS: dict[str, Callable[[Any, Store, _Shared], list[Any]]] = {"agencies": _per_agency, "copies": _copies}
 
 
 def _changed(history: list[dict[str, Any]], year: int, subject: AgencyFacts) -> list[Finding]:

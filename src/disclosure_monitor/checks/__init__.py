@@ -14,6 +14,7 @@ from .engine import (
     check_pair,
     check_publication,
     check_report,
+    copies_found,
 )
 from .similarity import similarity
 from .subject import AgencyFacts, deadline_for
@@ -29,6 +30,7 @@ __all__ = [
     "check_pair",
     "check_publication",
     "check_report",
+    "copies_found",
     "deadline_for",
     "similarity",
 ]

@@ -110,13 +110,14 @@ class CopyFinder:
     while indexing; any other is looked up.
     """
 
-    def __init__(self, reports: Iterable[tuple[str, Report]]) -> None:
+    def __init__(self, reports: Iterable[tuple[str, Report]], sections: tuple[str, ...] = COPY_SECTIONS) -> None:
+        """`sections`: the ones compared (a roster may be split by section over processes)."""
         reports = list(reports)
         self._roster = [(report, _names(name, report)) for name, report in reports]
         self._positions = {id(report): position for position, (report, _) in enumerate(self._roster)}
         self._indexes = {
             section: CopyIndex(((name, r.sections.get(section, ""), _names(name, r)) for name, r in reports), COPY_THRESHOLD)
-            for section in COPY_SECTIONS
+            for section in sections
         }
 
     def _matches(self, section: str, report: Report, names: tuple[str, ...]) -> list[Match]:
@@ -125,16 +126,24 @@ class CopyFinder:
             return self._indexes[section].matches(position)
         return self._indexes[section].similar(report.sections.get(section, ""), names)
 
-    def check(self, report: Report, agency: AgencyFacts | None = None) -> list[Finding]:
+    def copies(self, report: Report, agency: AgencyFacts | None = None) -> tuple[tuple[str, str, float], ...]:
+        """(section, other agency, similarity) of each section another agency's is too like."""
         own = agency.name if agency else report.agency
         names = _names(own, report)
-        copies = tuple(
+        return tuple(
             (section, match.label, match.score)
             for section in self._indexes
             for match in self._matches(section, report, names)
             if match.label not in names
         )
-        return evaluate((COPIES,), Subject(year=report.year, agency=agency, report=report, copies=copies))
+
+    def check(self, report: Report, agency: AgencyFacts | None = None) -> list[Finding]:
+        return copies_found(report, self.copies(report, agency), agency)
+
+
+def copies_found(report: Report, copies: tuple[tuple[str, str, float], ...], agency: AgencyFacts | None = None) -> list[Finding]:
+    """X05's findings from what `CopyFinder.copies` found (perhaps section by section, elsewhere)."""
+    return evaluate((COPIES,), Subject(year=report.year, agency=agency, report=report, copies=copies))
 
 
 def check_copies(report: Report, others: list[tuple[str, Report]], agency: AgencyFacts | None = None) -> list[Finding]:
