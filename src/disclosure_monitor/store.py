@@ -676,9 +676,14 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         now: datetime | None = None,
+        kept: str | None = None,
     ) -> tuple[int, bool]:
-        """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store)."""
-        sha256 = self.keep_evidence(data)
+        """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store).
+
+        `kept`: the sha256 `keep_evidence` returned for these same bytes (the crawler keeps them in
+        a thread first); they are then neither hashed nor looked for again.
+        """
+        sha256 = kept or self.keep_evidence(data)
         with self._transaction() as conn:
             seen = conn.execute("SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
             document_id = conn.execute(

@@ -284,8 +284,8 @@ class _Cycle:
         if usable and fetched.sha256 == prior["sha256"]:  # 304, or the same bytes again: kept already
             self.store.reconfirm(prior["id"], **about)
             return fetched, prior["id"]
-        await asyncio.to_thread(self.store.keep_evidence, fetched.content)
-        document_id, _ = self.store.add_document(url, fetched.content, **about)
+        kept = await asyncio.to_thread(self.store.keep_evidence, fetched.content)
+        document_id, _ = self.store.add_document(url, fetched.content, kept=kept, **about)
         return fetched, document_id
 
     # -- one column -----------------------------------------------------------------------------
