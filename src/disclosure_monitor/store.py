@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
@@ -255,14 +255,17 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         (_layout(conn, []),),
     )
     conn.execute("INSERT INTO text_dictionaries (data) VALUES (?)", (_template_phrases(),))
+    dictionary = _latest_dictionary(conn)
     for report_id, text, sections in conn.execute("SELECT id, text, sections FROM reports"):  # streamed: GBs at scale
-        _put_text(conn, report_id, text, json.loads(sections))
+        _put_text(conn, report_id, text, json.loads(sections), dictionary)
     for statement in ("DROP TABLE figures", "ALTER TABLE reports DROP COLUMN text", "ALTER TABLE reports DROP COLUMN sections"):
         conn.execute(statement)
 
 
 MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5)
 
+# What a document's row says about its latest fetch, refreshed when the same bytes come again.
+REFETCHED = ("final_url", "fetched_at", "http_status", "content_type", "encoding", "etag", "last_modified")
 # A stored report with its compressed text, for `_rebuild`.
 REPORT_SELECT = "SELECT r.*, t.dictionary_id, t.content FROM reports r JOIN report_texts t ON t.report_id = r.id"
 FINDINGS_SELECT = """SELECT f.*, a.name AS agency, a.region, a.kind
@@ -455,10 +458,18 @@ def _template_phrases() -> bytes:
     return "\n".join(dict.fromkeys(phrases)).encode()
 
 
-def _put_text(conn: sqlite3.Connection, report_id: int, text: str, sections: Mapping[str, str]) -> None:
-    """A report's text and sections in one zlib stream, primed with the store's latest dictionary:
-    the sections are mostly the text again, which the compressor stores as back-references."""
+def _latest_dictionary(conn: sqlite3.Connection) -> tuple[int, bytes]:
+    """The (id, data) new report texts are compressed with."""
     dictionary_id, zdict = conn.execute("SELECT id, data FROM text_dictionaries ORDER BY id DESC LIMIT 1").fetchone()
+    return dictionary_id, zdict
+
+
+def _put_text(
+    conn: sqlite3.Connection, report_id: int, text: str, sections: Mapping[str, str], dictionary: tuple[int, bytes]
+) -> None:
+    """A report's text and sections in one zlib stream, primed with `dictionary` (`_latest_dictionary`):
+    the sections are mostly the text again, which the compressor stores as back-references."""
+    dictionary_id, zdict = dictionary
     packer = zlib.compressobj(9, zdict=zdict)
     content = packer.compress(json.dumps({"text": text, "sections": sections}, ensure_ascii=False).encode())
     conn.execute(
@@ -477,6 +488,17 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
+class Verdict(NamedTuple):
+    """The crawl's verdict on one (agency, year), as `record_outcomes` stores it."""
+
+    agency_id: int
+    year: int
+    state: str
+    url: str | None = None
+    reason: str | None = None
+    report_id: int | None = None
+
+
 class Store:
     """One SQLite database plus its evidence folder. Open with `Store.open`."""
 
@@ -486,6 +508,10 @@ class Store:
         self._conn = conn
         self._conn.row_factory = sqlite3.Row
         self._dictionaries: dict[int, bytes] = {}  # text_dictionaries, read once
+        # The dictionary new texts are packed with. Only a migration adds one, and migrations run
+        # when a store is opened: a store opened later by a newer program may add another, and
+        # texts packed here with this one still name theirs.
+        self._new_text_dictionary: tuple[int, bytes] | None = None
         # For read queries by other modules (`store.db.query(sql)` yields dicts).
         self.db = sqlite_utils.Database(conn)
 
@@ -671,30 +697,46 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         now: datetime | None = None,
+        kept: str | None = None,
     ) -> tuple[int, bool]:
-        """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store)."""
-        sha256 = self.keep_evidence(data)
+        """Keep fetched bytes as evidence; returns (document id, whether these bytes are new to the store).
+
+        `kept`: the sha256 `keep_evidence` returned for these same bytes (the crawler keeps them in
+        a thread first); they are then neither hashed nor looked for again.
+        """
+        sha256 = kept or self.keep_evidence(data)
         with self._transaction() as conn:
             seen = conn.execute("SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
             document_id = conn.execute(
-                """INSERT INTO documents (url, final_url, sha256, size, fetched_at, http_status,
-                    content_type, encoding, etag, last_modified)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (url, sha256) DO UPDATE SET final_url = excluded.final_url,
-                    fetched_at = excluded.fetched_at, http_status = excluded.http_status,
-                    content_type = excluded.content_type, encoding = excluded.encoding,
-                    etag = excluded.etag, last_modified = excluded.last_modified
+                f"""INSERT INTO documents (url, sha256, size, {', '.join(REFETCHED)})
+                VALUES (?, ?, ?, {', '.join('?' * len(REFETCHED))})
+                ON CONFLICT (url, sha256) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in REFETCHED)}
                 RETURNING id""",
-                (url, final_url, sha256, len(data), _stamp(now), http_status, content_type, encoding, etag, last_modified),
+                (url, sha256, len(data), final_url, _stamp(now), http_status, content_type, encoding, etag, last_modified),
             ).fetchone()[0]
         return document_id, seen is None
 
+    def reconfirm(self, document_id: int, *, now: datetime | None = None, **about: str | int | None) -> None:
+        """A stored document fetched again with the same bytes, or answered 304: what `add_document`
+        would record for it, without hashing the bytes again or looking at its evidence. `about`
+        takes add_document's keywords for the answer (http_status, content_type, encoding, …)."""
+        fields = dict.fromkeys(REFETCHED) | {"http_status": 200} | about | {"fetched_at": _stamp(now)}
+        if len(fields) != len(REFETCHED):
+            raise TypeError(f"reconfirm: no document field {sorted(fields.keys() - set(REFETCHED))}")
+        with self._transaction() as conn:
+            updated = conn.execute(
+                f"UPDATE documents SET {', '.join(f'{c} = ?' for c in REFETCHED)} WHERE id = ?",
+                (*(fields[c] for c in REFETCHED), document_id),
+            ).rowcount
+            if not updated:
+                raise StoreError(f"{self.path}: no document {document_id}")
+
     def latest_document(self, url: str) -> dict[str, Any] | None:
         """The most recent fetch of `url` (for conditional GET: etag, last_modified)."""
-        return next(
-            self.db.query("SELECT * FROM documents WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1", [url]),
-            None,
-        )
+        row = self._conn.execute(
+            "SELECT * FROM documents WHERE url = ? ORDER BY fetched_at DESC, id DESC LIMIT 1", (url,)
+        ).fetchone()
+        return dict(row) if row else None
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -762,7 +804,9 @@ class Store:
             ).fetchone()[0]
             if current:
                 conn.execute("UPDATE reports SET superseded_by = ? WHERE id = ?", (report_id, current["id"]))
-            _put_text(conn, report_id, report.text, report.sections)
+            if self._new_text_dictionary is None:
+                self._new_text_dictionary = _latest_dictionary(conn)
+            _put_text(conn, report_id, report.text, report.sections, self._new_text_dictionary)
             _put_figures(conn, report_id, [(f.key, _stored(f.value), f.raw) for f in report.figures.values()])
         return int(report_id)
 
@@ -869,6 +913,22 @@ class Store:
             out[(row.pop("agency_id"), row.pop("year"))].append(row)
         return dict(out)
 
+    def current_versions(self, agency_ids: Iterable[int], batch: int = 500) -> dict[tuple[int, int], dict[str, Any]]:
+        """{(agency_id, year): id, sha256 of its document, url, verified_at} of these agencies' current
+        reports, a query per `batch` agencies; verified_at is the latest fetch of its url."""
+        versions: dict[tuple[int, int], dict[str, Any]] = {}
+        ids = iter(agency_ids)
+        while chunk := list(itertools.islice(ids, batch)):
+            rows = self._conn.execute(
+                f"""SELECT r.agency_id, r.year, r.id, d.sha256, r.url,
+                    (SELECT max(fetched_at) FROM documents WHERE url = r.url) AS verified_at
+                FROM reports r JOIN documents d ON d.id = r.document_id
+                WHERE r.is_current AND r.agency_id IN ({','.join('?' * len(chunk))})""",
+                chunk,
+            )
+            versions |= {(row["agency_id"], row["year"]): dict(row) for row in rows}
+        return versions
+
     def report_history(self, agency_id: int, year: int) -> list[dict[str, Any]]:
         """Every stored version, oldest first: id, version, is_current, sha256, url, dates, first_seen, last_changed."""
         return list(
@@ -896,26 +956,31 @@ class Store:
         now: datetime | None = None,
     ) -> None:
         """Set the crawl's verdict for an agency × year; a change of state is also kept in outcome_history."""
+        self.record_outcomes([Verdict(agency_id, year, state, url, reason, report_id)], run_id=run_id, now=now)
+
+    def record_outcomes(self, verdicts: Iterable[Verdict], *, run_id: int | None = None, now: datetime | None = None) -> None:
+        """`record_outcome` for several (agency, year) in one transaction: one commit, not one each."""
         stamp = _stamp(now)
         with self._transaction() as conn:
-            before = conn.execute(
-                "SELECT state FROM outcomes WHERE agency_id = ? AND year = ?", (agency_id, year)
-            ).fetchone()
-            conn.execute(
-                """INSERT INTO outcomes (agency_id, year, state, url, reason, report_id, run_id, since, checked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (agency_id, year) DO UPDATE SET state = excluded.state, url = excluded.url,
-                    reason = excluded.reason, report_id = excluded.report_id, run_id = excluded.run_id,
-                    checked_at = excluded.checked_at,
-                    since = CASE WHEN outcomes.state = excluded.state THEN outcomes.since ELSE excluded.since END""",
-                (agency_id, year, state, url, reason, report_id, run_id, stamp, stamp),
-            )
-            if before is None or before["state"] != state:
+            for v in verdicts:
+                before = conn.execute(
+                    "SELECT state FROM outcomes WHERE agency_id = ? AND year = ?", (v.agency_id, v.year)
+                ).fetchone()
                 conn.execute(
-                    """INSERT INTO outcome_history (agency_id, year, state, url, reason, run_id, checked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    (agency_id, year, state, url, reason, run_id, stamp),
+                    """INSERT INTO outcomes (agency_id, year, state, url, reason, report_id, run_id, since, checked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (agency_id, year) DO UPDATE SET state = excluded.state, url = excluded.url,
+                        reason = excluded.reason, report_id = excluded.report_id, run_id = excluded.run_id,
+                        checked_at = excluded.checked_at,
+                        since = CASE WHEN outcomes.state = excluded.state THEN outcomes.since ELSE excluded.since END""",
+                    (*v, run_id, stamp, stamp),
                 )
+                if before is None or before["state"] != v.state:
+                    conn.execute(
+                        """INSERT INTO outcome_history (agency_id, year, state, url, reason, run_id, checked_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                        (v.agency_id, v.year, v.state, v.url, v.reason, run_id, stamp),
+                    )
 
     def outcomes(self, agency_id: int | None = None) -> list[dict[str, Any]]:
         """Current outcomes with the agency's name and kind, for the publication checks."""

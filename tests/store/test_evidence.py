@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import stat
+from datetime import UTC, datetime
 
 import pytest
 
+from disclosure_monitor.errors import StoreError
 from disclosure_monitor.store import Store
 
 URL = "http://127.0.0.1:8765/ganxian/zfxxgknb/2024/report.html"
@@ -53,6 +55,18 @@ def test_the_same_bytes_are_not_new(store: Store) -> None:
     assert mirror != first and not mirror_is_new
     assert store.latest_document(URL)["etag"] == '"v2"'
     assert store.db["documents"].count == 2
+
+
+def test_reconfirming_records_the_new_answer_as_adding_the_same_bytes_again_would(store: Store) -> None:
+    then, later = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC)
+    first, _ = store.add_document(URL, b"report", etag='"v1"', content_type="text/html", now=then)
+    store.reconfirm(first, etag='"v2"', last_modified="Sat, 01 Feb 2025 00:00:00 GMT", content_type="text/html", now=later)
+    latest = store.latest_document(URL)
+    assert (latest["id"], latest["etag"], latest["last_modified"]) == (first, '"v2"', "Sat, 01 Feb 2025 00:00:00 GMT")
+    assert (latest["fetched_at"], latest["http_status"], latest["size"]) == (later.isoformat(), 200, 6)
+    assert store.db["documents"].count == 1
+    with pytest.raises(StoreError):
+        store.reconfirm(first + 1)
 
 
 def test_an_evidence_file_is_never_overwritten(store: Store) -> None:

@@ -28,7 +28,7 @@ from ..config import Agency, Config, CrawlSettings
 from ..errors import FetchError, NetworkFailure, ParseError
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
-from ..store import Store
+from ..store import Store, Verdict
 from .discover import Page, PageRequest, article_title, attachments, read_listing
 from .fetch import Fetched, Fetcher, host_of
 from .select import Pick, Selector
@@ -215,6 +215,7 @@ class _Cycle:
         self.lanes = asyncio.Semaphore(MAX_LANES)
         self.parsing = asyncio.Semaphore(PARSE_QUEUE)
         self.ids: dict[str, int] = {}
+        self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
         self.pool: ProcessPoolExecutor | None = None
 
@@ -230,6 +231,7 @@ class _Cycle:
                 await asyncio.gather(*(self.lane(columns) for columns in lanes(sections, self.config.crawl)))
         finally:
             self.pool.shutdown(cancel_futures=True)
+        self.save_outcomes()
         stats = self.fetcher.stats
         self.summary.requests, self.summary.not_modified = stats.requests, stats.not_modified
         self.summary.bytes, self.summary.retries = stats.bytes, stats.retries
@@ -238,13 +240,16 @@ class _Cycle:
         return self.summary
 
     def record(self, agency: str, year: int, state: str, **details: Any) -> None:
-        outcome = Outcome(agency, year, state, **details)
-        self.store.record_outcome(
-            self.ids[agency], year, state, url=outcome.url, reason=outcome.reason,
-            report_id=outcome.report_id, run_id=self.summary.run_id,
-        )
-        self.summary.outcomes.append(outcome)
-        if self.progress:
+        self.unsaved.append(Outcome(agency, year, state, **details))
+
+    def save_outcomes(self) -> None:
+        """Store the outcomes recorded so far in one transaction (one commit, not one an outcome);
+        those of a run killed before are not lost work: the next run finds them again."""
+        outcomes, self.unsaved = self.unsaved, []
+        verdicts = (Verdict(self.ids[o.agency], o.year, o.state, o.url, o.reason, o.report_id) for o in outcomes)
+        self.store.record_outcomes(verdicts, run_id=self.summary.run_id)
+        self.summary.outcomes += outcomes
+        for outcome in outcomes if self.progress else ():
             self.progress(outcome)
 
     # -- fetching with the store's memory -------------------------------------------------------
@@ -258,8 +263,7 @@ class _Cycle:
         if method != "GET":
             return await self.fetcher.request(method, url, insecure_tls=insecure_tls, **options), None
         prior = self.store.latest_document(url)
-        evidence = self.store.evidence_path(prior["sha256"]) if prior else None
-        usable = prior is not None and evidence is not None and evidence.exists()
+        usable = prior is not None and self.store.evidence_path(prior["sha256"]).exists()
         fetched = await self.fetcher.get(
             url,
             etag=prior["etag"] if usable else None,
@@ -269,18 +273,19 @@ class _Cycle:
         )
         if fetched.not_modified and usable:
             fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
-        else:
-            await asyncio.to_thread(self.store.keep_evidence, fetched.content)
-        document_id, _ = self.store.add_document(
-            url,
-            fetched.content,
-            http_status=200 if fetched.not_modified else fetched.status,
-            content_type=fetched.content_type,
-            encoding=fetched.encoding,
-            final_url=fetched.final_url,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-        )
+        about = {
+            "http_status": 200 if fetched.not_modified else fetched.status,
+            "content_type": fetched.content_type,
+            "encoding": fetched.encoding,
+            "final_url": fetched.final_url,
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+        }
+        if usable and fetched.sha256 == prior["sha256"]:  # 304, or the same bytes again: kept already
+            self.store.reconfirm(prior["id"], **about)
+            return fetched, prior["id"]
+        kept = await asyncio.to_thread(self.store.keep_evidence, fetched.content)
+        document_id, _ = self.store.add_document(url, fetched.content, kept=kept, **about)
         return fetched, document_id
 
     # -- one column -----------------------------------------------------------------------------
@@ -309,14 +314,17 @@ class _Cycle:
             for name, years in wanted.items():
                 for year in years:
                     self.record(name, year, e.state, url=section, reason=e.reason)
+            self.save_outcomes()
             return
         picks = selector.picks()
+        stored = self.store.current_versions(self.ids[name] for name in wanted)
         pending = []
         for name, years in wanted.items():
             for year in years:
                 pick = picks.get((name, year))
                 if pick is not None:
-                    pending.append(self.report(name, year, pick, first.final_url, insecure))
+                    current = stored.get((self.ids[name], year))
+                    pending.append(self.report(name, year, pick, current, first.final_url, insecure))
                 elif listing.complete:
                     reason = f"not listed in {listing.pages} page(s) of the column ({listing.shape})"
                     self.record(name, year, "not_published", url=section, reason=reason)
@@ -330,13 +338,16 @@ class _Cycle:
                 await report
 
         await asyncio.gather(*(bounded(report) for report in pending))
+        self.save_outcomes()
 
     # -- one report -----------------------------------------------------------------------------
 
-    async def report(self, agency: str, year: int, pick: Pick, column_url: str, insecure: bool) -> None:
+    async def report(
+        self, agency: str, year: int, pick: Pick, current: Mapping[str, Any] | None, column_url: str, insecure: bool
+    ) -> None:
+        """`current`: the stored current version of (agency, year), as `Store.current_versions` gives it."""
         item = pick.chosen.item
-        current = self.current(agency, year)
-        if current and current["url"] == item.url and not self.recheck_due(item.url):
+        if current and current["url"] == item.url and not self.recheck_due(item.url, current["verified_at"]):
             self.record(agency, year, "found", url=item.url, report_id=current["id"])
             return
         try:
@@ -404,17 +415,11 @@ class _Cycle:
             self.summary.reports_changed += 1
         return report_id
 
-    def recheck_due(self, url: str) -> bool:
-        """Whether the page of a report already stored from it is asked again this run."""
-        prior = self.store.latest_document(url)
-        if prior is None:
+    def recheck_due(self, url: str, verified_at: str | None) -> bool:
+        """Whether the page of a report already stored from it, last fetched at `verified_at`, is asked again this run."""
+        if verified_at is None:
             return True
-        verified_at = datetime.fromisoformat(prior["fetched_at"])
-        return recheck_due(url, verified_at, self.summary.started_at, self.config.crawl.recheck_days)
-
-    def current(self, agency: str, year: int) -> dict[str, Any] | None:
-        """The current stored version of (agency, year): its id and its document's sha256."""
-        return next((r for r in self.store.report_history(self.ids[agency], year) if r["is_current"]), None)
+        return recheck_due(url, datetime.fromisoformat(verified_at), self.summary.started_at, self.config.crawl.recheck_days)
 
     def new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
