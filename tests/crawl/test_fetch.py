@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -86,3 +87,54 @@ def test_many_hosts_at_once_each_answered_while_idle_connections_are_closed(sim:
     answers, still_open = asyncio.run(go())
     assert [a.status for a in answers] == [200] * len(pages) * 3
     assert still_open <= 2
+
+
+class RecordingProxy:
+    """A forward proxy on loopback that notes each request line and relays one exchange a connection."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        method, target, version = head.split(b"\r\n", 1)[0].decode().split(" ")
+        self.requests.append(f"{method} {target}")
+        parts = urlsplit(target)
+        upstream_reader, upstream_writer = await asyncio.open_connection(parts.hostname, parts.port)
+        origin_form = f"{method} {parts.path or '/'}{'?' + parts.query if parts.query else ''} {version}".encode()
+        rest = head.split(b"\r\n", 1)[1].replace(b"Connection: keep-alive", b"Connection: close")
+        upstream_writer.write(origin_form + b"\r\n" + rest)
+        await upstream_writer.drain()
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            while chunk := await source.read(65536):
+                sink.write(chunk)
+                await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer), return_exceptions=True)
+
+
+@pytest.mark.parametrize("bypassed", [False, True])
+def test_the_environments_proxy_is_used_unless_no_proxy_names_the_host(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch, bypassed: bool
+) -> None:
+    """An office that reaches the internet only through a proxy sets HTTP(S)_PROXY, as for any tool."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    url = column(sim, "trs-1")
+    proxy = RecordingProxy()
+
+    async def go():
+        server = await asyncio.start_server(proxy.handle, "127.0.0.1", 0)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+        if bypassed:
+            monkeypatch.setenv("NO_PROXY", urlsplit(url).hostname)
+        async with server, Fetcher(SETTINGS, backoff_base=0.005) as fetcher:
+            return await fetcher.get(url)
+
+    page = asyncio.run(go())
+    assert page.status == 200 and page.content
+    assert (f"GET {url}" in proxy.requests) is not bypassed
+    assert not bypassed or proxy.requests == []
