@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def test_the_broken_document_is_a_parse_error_and_the_rest_are_found(
         def fragile(data: bytes, *, url: str | None = None, **kw):  # type: ignore[no-untyped-def]
             if url == victim:
                 if failure == "worker_dies":
+                    time.sleep(0.5)  # long enough for the documents after it to be handed to the pool too
                     os._exit(1)  # as a segfault in a native library would
                 raise RecursionError("maximum recursion depth exceeded")
             return real(data, url=url, **kw)

@@ -214,6 +214,7 @@ class _Cycle:
         self.fetcher = Fetcher(config.crawl, backoff_base=backoff_base, configured_hosts=hosts)
         self.lanes = asyncio.Semaphore(MAX_LANES)
         self.parsing = asyncio.Semaphore(PARSE_QUEUE)
+        self.quarantine = asyncio.Lock()  # documents parsed alone after a worker died, one at a time
         self.ids: dict[str, int] = {}
         self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
@@ -421,22 +422,30 @@ class _Cycle:
             return True
         return recheck_due(url, datetime.fromisoformat(verified_at), self.summary.started_at, self.config.crawl.recheck_days)
 
-    def new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            PARSE_WORKERS, initializer=_open_worker_store, initargs=(self.store.path, self.store.evidence_dir)
-        )
+    def new_pool(self, workers: int = PARSE_WORKERS) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, initializer=_open_worker_store, initargs=(self.store.path, self.store.evidence_dir))
 
     async def parse_and_store(self, job: _Job) -> int:
         loop = asyncio.get_running_loop()
+        pool = self.pool
         try:
             async with self.parsing:
-                return await loop.run_in_executor(self.pool, _parse_and_store, job)
+                return await loop.run_in_executor(pool, _parse_and_store, job)
         except BrokenProcessPool:
-            # The worker died on this document (a crash in a native library, the OOM killer):
-            # it is this document's parse_error; the rest of the run gets a fresh pool.
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self.new_pool()
-            raise ParseError("the parser process died reading this document", job.url) from None
+            # A worker died (a crash in a native library, the OOM killer) on this document or on
+            # one handed to the pool beside it. The rest of the run gets a fresh pool, and this
+            # document is parsed again alone: only the one that kills its worker there is a parse_error.
+            if self.pool is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self.new_pool()
+        async with self.quarantine:
+            alone = self.new_pool(workers=1)
+            try:
+                return await loop.run_in_executor(alone, _parse_and_store, job)
+            except BrokenProcessPool:
+                raise ParseError("the parser process died reading this document", job.url) from None
+            finally:
+                alone.shutdown(wait=False)
 
 
 def _restored(answer: Fetched, prior: Mapping[str, Any], data: bytes) -> Fetched:
