@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document import Line
 
@@ -23,6 +24,7 @@ _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 # Text after a digit run that makes the run part of the prose, not a cell.
 _UNIT_AFTER = re.compile(r"[年月日号%％件条个项次人名份期批家篇]")
 _ORDINAL_AFTER = re.compile(r"[.．、][^\d]")
+_UNIT = re.compile(r"(?:万?元|件|个|条|项)$")
 
 
 @dataclass
@@ -37,11 +39,14 @@ class Row:
 
     @property
     def has_numbers(self) -> bool:
-        return any(p is not None for p in self.pieces)
+        return self.pieces.count(None) < len(self.pieces)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Full-width digits and punctuation to ASCII, NBSP and ideographic spaces to spaces."""
+    """Full-width digits and punctuation to ASCII, NBSP and ideographic spaces to spaces.
+
+    Cached: most cells of a table (numbers, the template's labels) recur across reports."""
     return unicodedata.normalize("NFKC", text)
 
 
@@ -89,7 +94,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
                 current.pieces.append(None)
                 current.xs.append(x)
             elif _NUMBER_CELL.fullmatch(cell):
-                current.pieces.append(re.sub(r"(?:万?元|件|个|条|项)$", "", cell))
+                current.pieces.append(_UNIT.sub("", cell))
                 current.xs.append(x)
             else:
                 for kind, part in _text_parts(cell):

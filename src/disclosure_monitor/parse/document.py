@@ -171,8 +171,13 @@ _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", 
 _PUB_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime")
 
 
+def _squeeze(text: str) -> str:
+    """White space runs to one space, trimmed (str.split and re's \\s agree on what is space)."""
+    return " ".join(text.split())
+
+
 def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\s+", " ", "".join(cell.itertext())).strip()
+    return _squeeze("".join(cell.itertext()))
 
 
 def _table_lines(table) -> list[Line]:  # type: ignore[no-untyped-def]
@@ -209,8 +214,11 @@ def _table_lines(table) -> list[Line]:  # type: ignore[no-untyped-def]
 
 
 def _int_attr(el, name: str) -> int:  # type: ignore[no-untyped-def]
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(el.get(name, "1")), 500))
+        return max(1, min(int(value), 500))
     except ValueError:
         return 1
 
@@ -341,32 +349,38 @@ def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped
 # ---------------------------------------------------------------- docx
 
 def read_docx(data: bytes) -> Document:
-    """Paragraphs and table rows in body order; merged cells read as a grid, like HTML spans."""
-    import docx
+    """Paragraphs and table rows in body order; merged cells read as a grid, like HTML spans.
+
+    Only the body part is read, with python-docx's element classes: opening the whole
+    package (styles, numbering, theme, settings) cost as much again as reading the body.
+    """
     from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from docx.oxml.parser import parse_xml
+    from docx.oxml.table import CT_Tbl
+    from docx.oxml.text.paragraph import CT_P
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
         raise ParseError("DOCX unpacks to more than 200 MB (zip bomb?)")
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # python-docx raises many kinds on a broken package
+        body = parse_xml(archive.read("word/document.xml")).body
+    except Exception as e:  # a broken package raises many kinds (zip, zlib, XML)
         raise ParseError(f"unreadable DOCX: {e}") from None
+    if body is None:
+        raise ParseError("unreadable DOCX: no document body")
 
     def text_of(element) -> str:  # type: ignore[no-untyped-def]
         # The XML's own runs: python-docx's .text and .cells resolve merges by XPath, 10x slower.
-        return re.sub(r"\s+", " ", "".join(t.text or "" for t in element.iter(qn("w:t")))).strip()
+        return _squeeze("".join(t.text or "" for t in element.iter(qn("w:t"))))
 
     lines: list[Line] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            text = text_of(block._p)
+    for block in body.inner_content_elements:
+        if isinstance(block, CT_P):
+            text = text_of(block)
             if text:
                 lines.append([text])
-        elif isinstance(block, Table):
-            for tr in block._tbl.tr_lst:
+        elif isinstance(block, CT_Tbl):
+            for tr in block.tr_lst:
                 cells: Line = []
                 for tc in tr.tc_lst:
                     cells.append("" if tc.vMerge == "continue" else text_of(tc))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from ..model import Figure, Report
 from . import narrative
@@ -38,6 +39,8 @@ _MARKERS: tuple[tuple[str, str], ...] = (
 # Narrative sentences that pin a section-2 cell when its digit run is ambiguous.
 _PINS: dict[str, tuple[str, ...]] = {"a20_1.normative.issued": narrative.NORMATIVE}
 _MAX_SOLUTIONS = 64
+# The label patterns of both templates and the markers, compiled once.
+_compiled = cache(re.compile)
 
 Candidate = dict[str, str | None]
 
@@ -86,7 +89,7 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     stage = 0
     for row in rows:
         text = normalise(row.context + row.label)
-        while stage < len(_MARKERS) and re.search(_MARKERS[stage][1], text):
+        while stage < len(_MARKERS) and _compiled(_MARKERS[stage][1]).search(text):
             state = _MARKERS[stage][0]
             stage += 1
         if state in tables:
@@ -98,7 +101,7 @@ def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
     """The key whose label pattern matches `text` last (sub-row labels follow group labels)."""
     best, best_end = None, -1
     for key, pattern in specs:
-        for m in re.finditer(pattern, text):
+        for m in _compiled(pattern).finditer(text):
             if m.end() > best_end:
                 best, best_end = key, m.end()
     return best
@@ -177,28 +180,31 @@ def _align(keys: list[str], labels: list[tuple[str | None, str | None]]) -> dict
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     move: dict[tuple[int, int], tuple[int, int]] = {}
     best[0][0] = 0.0
-
-    def relax(i: int, j: int, score: float, frm: tuple[int, int]) -> None:
-        if score > best[i][j]:
-            best[i][j] = score
-            move[(i, j)] = frm
-
+    # Moves tried in this order, a later one winning only by a strictly better score:
+    # skip a template row, skip a numeric row, match the two.
+    skip_row = [3 if strong else 1.5 for strong, _ in labels]
     for i in range(n + 1):
+        row, below = best[i], best[i + 1] if i < n else None
+        key = keys[i] if i < n else None
         for j in range(m + 1):
-            here = best[i][j]
+            here = row[j]
             if here == neg:
                 continue
-            if i < n:
-                relax(i + 1, j, here - 1, (i, j))
+            if below is not None and here - 1 > below[j]:
+                below[j] = here - 1
+                move[(i + 1, j)] = (i, j)
             if j < m:
-                strong, _ = labels[j]
-                relax(i, j + 1, here - (3 if strong else 1.5), (i, j))
-            if i < n and j < m:
-                strong, weak = labels[j]
-                if strong is not None and strong != keys[i]:
-                    continue
-                gain = 4 if strong else 3 if weak == keys[i] else 1 if weak else 2
-                relax(i + 1, j + 1, here + gain, (i, j))
+                if here - skip_row[j] > row[j + 1]:
+                    row[j + 1] = here - skip_row[j]
+                    move[(i, j + 1)] = (i, j)
+                if below is not None:
+                    strong, weak = labels[j]
+                    if strong is not None and strong != key:
+                        continue
+                    score = here + (4 if strong else 3 if weak == key else 1 if weak else 2)
+                    if score > below[j + 1]:
+                        below[j + 1] = score
+                        move[(i + 1, j + 1)] = (i, j)
     assigned: dict[str, int] = {}
     i, j = n, m
     while (i, j) != (0, 0):

@@ -15,14 +15,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 INT, MONEY, SIGNED = "int", "decimal", "signed"
 
 _DROP = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    """Fold full-width forms and drop everything but letters, digits and CJK."""
+    """Fold full-width forms and drop everything but letters, digits and CJK.
+
+    Cached: a report's labels are mostly its template's, normalised again and again."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
@@ -165,34 +169,40 @@ class Template:
 
     def identities(self) -> tuple[Identity, ...]:
         """Every sum of tables 三 and 四, in the order checks A01…A06 report them."""
-        rows = [r.key for r in self.rows]
-        out: list[Identity] = []
-        for r in rows:
-            out.append(
-                Identity("A01", (f"apply.{r}.total",), tuple(f"apply.{r}.{c}" for c in COLS_A), row=r)
+        return _identities(self)
+
+
+@cache
+def _identities(template: Template) -> tuple[Identity, ...]:
+    """`Template.identities`, made once per template (the parser asks for them per table)."""
+    rows = [r.key for r in template.rows]
+    out: list[Identity] = []
+    for r in rows:
+        out.append(
+            Identity("A01", (f"apply.{r}.total",), tuple(f"apply.{r}.{c}" for c in COLS_A), row=r)
+        )
+    for c in COLS:
+        out.append(
+            Identity(
+                "A02",
+                (f"apply.result_total.{c}",),
+                tuple(f"apply.{r}.{c}" for r in template.result_rows),
+                col=c,
             )
-        for c in COLS:
-            out.append(
-                Identity(
-                    "A02",
-                    (f"apply.result_total.{c}",),
-                    tuple(f"apply.{r}.{c}" for r in self.result_rows),
-                    col=c,
-                )
+        )
+    for c in COLS:
+        out.append(
+            Identity(
+                "A03",
+                (f"apply.new.{c}", f"apply.carried_in.{c}"),
+                (f"apply.result_total.{c}", f"apply.carried_out.{c}"),
+                col=c,
             )
-        for c in COLS:
-            out.append(
-                Identity(
-                    "A03",
-                    (f"apply.new.{c}", f"apply.carried_in.{c}"),
-                    (f"apply.result_total.{c}", f"apply.carried_out.{c}"),
-                    col=c,
-                )
-            )
-        for check_id, (group, _) in zip(("A04", "A05", "A06"), APPEAL_GROUPS):
-            parts = tuple(f"{group}.{r}" for r, _ in APPEAL_RESULTS[:-1])
-            out.append(Identity(check_id, (f"{group}.total",), parts))
-        return out
+        )
+    for check_id, (group, _) in zip(("A04", "A05", "A06"), APPEAL_GROUPS):
+        parts = tuple(f"{group}.{r}" for r, _ in APPEAL_RESULTS[:-1])
+        out.append(Identity(check_id, (f"{group}.total",), parts))
+    return tuple(out)
 
 
 TEMPLATE_2021 = Template(
