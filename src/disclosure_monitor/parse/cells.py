@@ -42,12 +42,16 @@ class Row:
         return self.pieces.count(None) < len(self.pieces)
 
 
-@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Full-width digits and punctuation to ASCII, NBSP and ideographic spaces to spaces.
-
-    Cached: most cells of a table (numbers, the template's labels) recur across reports."""
+    """Full-width digits and punctuation to ASCII, NBSP and ideographic spaces to spaces."""
     return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=8192)
+def _folded_cell(cell: str) -> str:
+    """A cell folded and trimmed. Cached: most cells of a table (numbers, the template's
+    labels) recur across reports."""
+    return fold(cell).strip()
 
 
 def _text_parts(text: str) -> list[tuple[str, str]]:
@@ -89,7 +93,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
         current.line_no = current.line_no if held else line_no
         positions = xs[line_no] if xs else [None] * len(line)
         for cell, x in zip(line, positions):
-            cell = fold(cell).strip()
+            cell = _folded_cell(cell)
             if cell in BLANKS:
                 current.pieces.append(None)
                 current.xs.append(x)
@@ -130,7 +134,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
 
 
 def _lone_number(line: Line) -> bool:
-    cells = [fold(c).strip() for c in line if c.strip()]
+    cells = [_folded_cell(c) for c in line if c.strip()]
     return len(cells) == 1 and _NUMBER_CELL.fullmatch(cells[0]) is not None
 
 

@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from email.message import Message
+from functools import cache
 from typing import Mapping
 
 from ..errors import ParseError, UnsupportedFormat
@@ -176,8 +177,16 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+@cache
+def _string_value():  # type: ignore[no-untyped-def]
+    """XPath's string(): an element's text and its descendants', joined in C (2x "".join(itertext()))."""
+    import lxml.etree
+
+    return lxml.etree.XPath("string()", smart_strings=False)
+
+
 def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
-    return _squeeze("".join(cell.itertext()))
+    return _squeeze(_string_value()(cell))
 
 
 def _table_lines(table) -> list[Line]:  # type: ignore[no-untyped-def]
@@ -232,13 +241,16 @@ def _nearest_table(el):  # type: ignore[no-untyped-def]
 
 def read_html(data: bytes, headers: Mapping[str, str] | None) -> Document:
     import lxml.etree
-    import lxml.html
 
     text, enc = decode(data, headers, html=True)
+    # lxml.etree's own HTML parser: lxml.html's element classes (never used here) cost a
+    # class look-up for every element the walk touches.
     try:
-        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=False, remove_comments=True))
+        root = lxml.etree.fromstring(text, parser=lxml.etree.HTMLParser(huge_tree=False, remove_comments=True))
     except (lxml.etree.ParserError, ValueError) as e:
         raise ParseError(f"unreadable HTML: {e}") from None
+    if root is None:
+        raise ParseError("unreadable HTML: Document is empty")
     doc = Document("html", [], encoding=enc)
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").lower()
@@ -247,8 +259,8 @@ def read_html(data: bytes, headers: Mapping[str, str] | None) -> Document:
         elif name in _PUB_META and meta.get("content"):
             doc.published.append(meta.get("content").strip())
     for title in root.iter("title"):
-        if title.text_content().strip():
-            doc.titles.append(title.text_content().strip())
+        if title_text := "".join(title.itertext()).strip():
+            doc.titles.append(title_text)
     buffer: list[str] = []
 
     def flush() -> None:
@@ -369,9 +381,11 @@ def read_docx(data: bytes) -> Document:
     if body is None:
         raise ParseError("unreadable DOCX: no document body")
 
+    run_text = qn("w:t")
+
     def text_of(element) -> str:  # type: ignore[no-untyped-def]
         # The XML's own runs: python-docx's .text and .cells resolve merges by XPath, 10x slower.
-        return _squeeze("".join(t.text or "" for t in element.iter(qn("w:t"))))
+        return _squeeze("".join(t.text or "" for t in element.iter(run_text)))
 
     lines: list[Line] = []
     for block in body.inner_content_elements:
@@ -383,8 +397,10 @@ def read_docx(data: bytes) -> Document:
             for tr in block.tr_lst:
                 cells: Line = []
                 for tc in tr.tc_lst:
-                    cells.append("" if tc.vMerge == "continue" else text_of(tc))
-                    cells.extend([""] * (tc.grid_span - 1))
+                    props = tc.tcPr  # looked up once, not by each of tc.vMerge and tc.grid_span
+                    continued = props is not None and props.vMerge_val == "continue"
+                    cells.append("" if continued else text_of(tc))
+                    cells.extend([""] * ((props.grid_span if props is not None else 1) - 1))
                 if any(cells):
                     lines.append(cells)
     return Document("docx", lines)

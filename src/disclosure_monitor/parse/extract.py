@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from ..model import Figure, Report
 from . import narrative
@@ -97,8 +97,11 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     return tables
 
 
-def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
-    """The key whose label pattern matches `text` last (sub-row labels follow group labels)."""
+@lru_cache(maxsize=8192)
+def _row_key(specs: tuple[tuple[str, str], ...], text: str) -> str | None:
+    """The key whose label pattern matches `text` last (sub-row labels follow group labels).
+
+    Cached: the same labels, in the same templates, come back report after report."""
     best, best_end = None, -1
     for key, pattern in specs:
         for m in _compiled(pattern).finditer(text):
@@ -111,7 +114,7 @@ def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
 
 
 def _section2(template: Template, rows: list[Row], flat_text: str, notes: list[str]) -> dict[str, str | None]:
-    specs = [(str(i), spec.pattern) for i, spec in enumerate(template.section2)]
+    specs = tuple((str(i), spec.pattern) for i, spec in enumerate(template.section2))
     found: dict[str, str | None] = {}
     for row in rows:
         index = _row_key(specs, normalise(row.label)) or _row_key(specs, normalise(row.context))
@@ -148,7 +151,7 @@ def _pinned(candidates: list[Candidate], flat_text: str) -> list[Candidate]:
 def _section3(
     template: Template, rows: list[Row], columns: list[float] | None, notes: list[str]
 ) -> dict[str, str | None]:
-    specs = [(r.key, r.pattern) for r in template.rows]
+    specs = tuple((r.key, r.pattern) for r in template.rows)
     data = []
     for row in rows:
         candidates = _candidates(row, len(COLS)) or _by_position(row, columns)
