@@ -47,7 +47,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _folded_cell(cell: str) -> str:
     """A cell folded and trimmed. Cached: most cells of a table (numbers, the template's
     labels) recur across reports."""
@@ -118,7 +118,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
             # A whole row after lone numbers: those were a row (or a stray number) of their own.
             rows.append(Row(held.label, held.context, held.pieces[:start], held.line_no, held.xs[:start]))
             current = Row("", held.context, held.pieces[start:], line_no, held.xs[start:])
-        elif _lone_number(line) and current.has_numbers and not current.label:
+        elif current.has_numbers and not current.label and _lone_number(line):
             continue  # its row's next cell may stand on the next line
         if current.has_numbers:
             rows.append(current)

@@ -41,6 +41,9 @@ _PINS: dict[str, tuple[str, ...]] = {"a20_1.normative.issued": narrative.NORMATI
 _MAX_SOLUTIONS = 64
 # The label patterns of both templates and the markers, compiled once.
 _compiled = cache(re.compile)
+# Row labels and the text above them, normalised: mostly the template's own, again and
+# again. Bounded, since a context can be a paragraph of prose.
+_normalised = lru_cache(maxsize=2048)(normalise)
 
 Candidate = dict[str, str | None]
 
@@ -88,7 +91,7 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     state = "before"
     stage = 0
     for row in rows:
-        text = normalise(row.context + row.label)
+        text = _normalised(row.context + row.label)
         while stage < len(_MARKERS) and _compiled(_MARKERS[stage][1]).search(text):
             state = _MARKERS[stage][0]
             stage += 1
@@ -97,7 +100,7 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     return tables
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _row_key(specs: tuple[tuple[str, str], ...], text: str) -> str | None:
     """The key whose label pattern matches `text` last (sub-row labels follow group labels).
 
@@ -117,7 +120,7 @@ def _section2(template: Template, rows: list[Row], flat_text: str, notes: list[s
     specs = tuple((str(i), spec.pattern) for i, spec in enumerate(template.section2))
     found: dict[str, str | None] = {}
     for row in rows:
-        index = _row_key(specs, normalise(row.label)) or _row_key(specs, normalise(row.context))
+        index = _row_key(specs, _normalised(row.label)) or _row_key(specs, _normalised(row.context))
         if index is None:
             continue
         spec = template.section2[int(index)]
@@ -156,8 +159,8 @@ def _section3(
     for row in rows:
         candidates = _candidates(row, len(COLS)) or _by_position(row, columns)
         if candidates:
-            strong = _row_key(specs, normalise(row.label))
-            weak = None if strong else _row_key(specs, normalise(row.context))
+            strong = _row_key(specs, _normalised(row.label))
+            weak = None if strong else _row_key(specs, _normalised(row.context))
             data.append((row, candidates, strong, weak))
     assigned = _align([r.key for r in template.rows], [(s, w) for _, _, s, w in data])
     variables: list[list[Candidate]] = []

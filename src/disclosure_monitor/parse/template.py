@@ -15,18 +15,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 INT, MONEY, SIGNED = "int", "decimal", "signed"
 
 _DROP = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
-@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    """Fold full-width forms and drop everything but letters, digits and CJK.
-
-    Cached: a report's labels are mostly its template's, normalised again and again."""
+    """Fold full-width forms and drop everything but letters, digits and CJK."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
