@@ -48,14 +48,23 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _folded_cell(cell: str) -> str:
-    """A cell folded and trimmed. Cached: most cells of a table (numbers, the template's
-    labels) recur across reports."""
-    return fold(cell).strip()
+def _cell_kind(cell: str) -> tuple[str, str]:
+    """What a cell as printed holds: ("blank", …), ("number", its number without the unit)
+    or ("text", the text folded and trimmed). Cached: most cells of a table (numbers, the
+    template's labels) recur report after report."""
+    cell = fold(cell).strip()
+    if cell in BLANKS:
+        return "blank", cell
+    if _NUMBER_CELL.fullmatch(cell):
+        return "number", _UNIT.sub("", cell)
+    return "text", cell
 
 
-def _text_parts(text: str) -> list[tuple[str, str]]:
-    """Split a text cell into ('text', …) and ('num', …) parts; ordinals and units stay text."""
+@lru_cache(maxsize=4096)
+def _text_parts(text: str) -> tuple[tuple[str, str], ...]:
+    """Split a text cell into ('text', …) and ('num', …) parts; ordinals and units stay text.
+
+    Cached for the labels that recur; a paragraph of prose just passes through."""
     parts: list[tuple[str, str]] = []
     pos = 0
     for m in _RUN.finditer(text):
@@ -73,7 +82,7 @@ def _text_parts(text: str) -> list[tuple[str, str]]:
         pos = end
     if pos < len(text):
         parts.append(("text", text[pos:]))
-    return parts
+    return tuple(parts)
 
 
 def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = None) -> list[Row]:
@@ -93,12 +102,12 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
         current.line_no = current.line_no if held else line_no
         positions = xs[line_no] if xs else [None] * len(line)
         for cell, x in zip(line, positions):
-            cell = _folded_cell(cell)
-            if cell in BLANKS:
+            kind, cell = _cell_kind(cell)
+            if kind == "blank":
                 current.pieces.append(None)
                 current.xs.append(x)
-            elif _NUMBER_CELL.fullmatch(cell):
-                current.pieces.append(_UNIT.sub("", cell))
+            elif kind == "number":
+                current.pieces.append(cell)
                 current.xs.append(x)
             else:
                 for kind, part in _text_parts(cell):
@@ -134,8 +143,8 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
 
 
 def _lone_number(line: Line) -> bool:
-    cells = [_folded_cell(c) for c in line if c.strip()]
-    return len(cells) == 1 and _NUMBER_CELL.fullmatch(cells[0]) is not None
+    cells = [_cell_kind(c) for c in line if c.strip()]
+    return len(cells) == 1 and cells[0][0] == "number"
 
 
 def fit(pieces: list[str | None], k: int) -> list[str | None] | None:
