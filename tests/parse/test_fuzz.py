@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
+import lxml.etree
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,7 +114,7 @@ def test_html_nested_100000_deep_is_a_parse_error() -> None:
 
 def test_html_nested_deeper_than_python_recurses_is_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
     # libxml2 keeps 2047 levels with huge_tree; the walk over them must not use Python's stack.
-    parser = lxml.html.HTMLParser
-    monkeypatch.setattr(lxml.html, "HTMLParser", lambda **options: parser(**{**options, "huge_tree": True}))
+    parser = lxml.etree.HTMLParser
+    monkeypatch.setattr(lxml.etree, "HTMLParser", lambda **options: parser(**{**options, "huge_tree": True}))
     report = parse_document(nested(1500), filename="deep.html")
     assert report.value("apply.new.total") is not None

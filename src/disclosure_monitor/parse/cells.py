@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document import Line
 
@@ -23,6 +24,7 @@ _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 # Text after a digit run that makes the run part of the prose, not a cell.
 _UNIT_AFTER = re.compile(r"[年月日号%％件条个项次人名份期批家篇]")
 _ORDINAL_AFTER = re.compile(r"[.．、][^\d]")
+_UNIT = re.compile(r"(?:万?元|件|个|条|项)$")
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Row:
 
     @property
     def has_numbers(self) -> bool:
-        return any(p is not None for p in self.pieces)
+        return self.pieces.count(None) < len(self.pieces)
 
 
 def fold(text: str) -> str:
@@ -45,8 +47,24 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _text_parts(text: str) -> list[tuple[str, str]]:
-    """Split a text cell into ('text', …) and ('num', …) parts; ordinals and units stay text."""
+@lru_cache(maxsize=4096)
+def _cell_kind(cell: str) -> tuple[str, str]:
+    """What a cell as printed holds: ("blank", …), ("number", its number without the unit)
+    or ("text", the text folded and trimmed). Cached: most cells of a table (numbers, the
+    template's labels) recur report after report."""
+    cell = fold(cell).strip()
+    if cell in BLANKS:
+        return "blank", cell
+    if _NUMBER_CELL.fullmatch(cell):
+        return "number", _UNIT.sub("", cell)
+    return "text", cell
+
+
+@lru_cache(maxsize=4096)
+def _text_parts(text: str) -> tuple[tuple[str, str], ...]:
+    """Split a text cell into ('text', …) and ('num', …) parts; ordinals and units stay text.
+
+    Cached for the labels that recur; a paragraph of prose just passes through."""
     parts: list[tuple[str, str]] = []
     pos = 0
     for m in _RUN.finditer(text):
@@ -64,7 +82,7 @@ def _text_parts(text: str) -> list[tuple[str, str]]:
         pos = end
     if pos < len(text):
         parts.append(("text", text[pos:]))
-    return parts
+    return tuple(parts)
 
 
 def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = None) -> list[Row]:
@@ -84,12 +102,12 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
         current.line_no = current.line_no if held else line_no
         positions = xs[line_no] if xs else [None] * len(line)
         for cell, x in zip(line, positions):
-            cell = fold(cell).strip()
-            if cell in BLANKS:
+            kind, cell = _cell_kind(cell)
+            if kind == "blank":
                 current.pieces.append(None)
                 current.xs.append(x)
-            elif _NUMBER_CELL.fullmatch(cell):
-                current.pieces.append(re.sub(r"(?:万?元|件|个|条|项)$", "", cell))
+            elif kind == "number":
+                current.pieces.append(cell)
                 current.xs.append(x)
             else:
                 for kind, part in _text_parts(cell):
@@ -109,7 +127,7 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
             # A whole row after lone numbers: those were a row (or a stray number) of their own.
             rows.append(Row(held.label, held.context, held.pieces[:start], held.line_no, held.xs[:start]))
             current = Row("", held.context, held.pieces[start:], line_no, held.xs[start:])
-        elif _lone_number(line) and current.has_numbers and not current.label:
+        elif current.has_numbers and not current.label and _lone_number(line):
             continue  # its row's next cell may stand on the next line
         if current.has_numbers:
             rows.append(current)
@@ -125,8 +143,8 @@ def rows_from_lines(lines: list[Line], xs: list[list[float | None]] | None = Non
 
 
 def _lone_number(line: Line) -> bool:
-    cells = [fold(c).strip() for c in line if c.strip()]
-    return len(cells) == 1 and _NUMBER_CELL.fullmatch(cells[0]) is not None
+    cells = [_cell_kind(c) for c in line if c.strip()]
+    return len(cells) == 1 and cells[0][0] == "number"
 
 
 def fit(pieces: list[str | None], k: int) -> list[str | None] | None:

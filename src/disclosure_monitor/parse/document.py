@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from email.message import Message
+from functools import cache
 from typing import Mapping
 
 from ..errors import ParseError, UnsupportedFormat
@@ -171,8 +172,21 @@ _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", 
 _PUB_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime")
 
 
+def _squeeze(text: str) -> str:
+    """White space runs to one space, trimmed (str.split and re's \\s agree on what is space)."""
+    return " ".join(text.split())
+
+
+@cache
+def _string_value():  # type: ignore[no-untyped-def]
+    """XPath's string(): an element's text and its descendants', joined in C (2x "".join(itertext()))."""
+    import lxml.etree
+
+    return lxml.etree.XPath("string()", smart_strings=False)
+
+
 def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\s+", " ", "".join(cell.itertext())).strip()
+    return _squeeze(_string_value()(cell))
 
 
 def _table_lines(table) -> list[Line]:  # type: ignore[no-untyped-def]
@@ -209,8 +223,11 @@ def _table_lines(table) -> list[Line]:  # type: ignore[no-untyped-def]
 
 
 def _int_attr(el, name: str) -> int:  # type: ignore[no-untyped-def]
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(el.get(name, "1")), 500))
+        return max(1, min(int(value), 500))
     except ValueError:
         return 1
 
@@ -224,13 +241,16 @@ def _nearest_table(el):  # type: ignore[no-untyped-def]
 
 def read_html(data: bytes, headers: Mapping[str, str] | None) -> Document:
     import lxml.etree
-    import lxml.html
 
     text, enc = decode(data, headers, html=True)
+    # lxml.etree's own HTML parser: lxml.html's element classes (never used here) cost a
+    # class look-up for every element the walk touches.
     try:
-        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=False, remove_comments=True))
+        root = lxml.etree.fromstring(text, parser=lxml.etree.HTMLParser(huge_tree=False, remove_comments=True))
     except (lxml.etree.ParserError, ValueError) as e:
         raise ParseError(f"unreadable HTML: {e}") from None
+    if root is None:
+        raise ParseError("unreadable HTML: Document is empty")
     doc = Document("html", [], encoding=enc)
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").lower()
@@ -239,8 +259,8 @@ def read_html(data: bytes, headers: Mapping[str, str] | None) -> Document:
         elif name in _PUB_META and meta.get("content"):
             doc.published.append(meta.get("content").strip())
     for title in root.iter("title"):
-        if title.text_content().strip():
-            doc.titles.append(title.text_content().strip())
+        if title_text := "".join(title.itertext()).strip():
+            doc.titles.append(title_text)
     buffer: list[str] = []
 
     def flush() -> None:
@@ -341,36 +361,46 @@ def _pdf_page_lines(textpage, doc: Document) -> None:  # type: ignore[no-untyped
 # ---------------------------------------------------------------- docx
 
 def read_docx(data: bytes) -> Document:
-    """Paragraphs and table rows in body order; merged cells read as a grid, like HTML spans."""
-    import docx
+    """Paragraphs and table rows in body order; merged cells read as a grid, like HTML spans.
+
+    Only the body part is read, with python-docx's element classes: opening the whole
+    package (styles, numbering, theme, settings) cost as much again as reading the body.
+    """
     from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from docx.oxml.parser import parse_xml
+    from docx.oxml.table import CT_Tbl
+    from docx.oxml.text.paragraph import CT_P
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
         raise ParseError("DOCX unpacks to more than 200 MB (zip bomb?)")
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # python-docx raises many kinds on a broken package
+        body = parse_xml(archive.read("word/document.xml")).body
+    except Exception as e:  # a broken package raises many kinds (zip, zlib, XML)
         raise ParseError(f"unreadable DOCX: {e}") from None
+    if body is None:
+        raise ParseError("unreadable DOCX: no document body")
+
+    run_text = qn("w:t")
 
     def text_of(element) -> str:  # type: ignore[no-untyped-def]
         # The XML's own runs: python-docx's .text and .cells resolve merges by XPath, 10x slower.
-        return re.sub(r"\s+", " ", "".join(t.text or "" for t in element.iter(qn("w:t")))).strip()
+        return _squeeze("".join(t.text or "" for t in element.iter(run_text)))
 
     lines: list[Line] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            text = text_of(block._p)
+    for block in body.inner_content_elements:
+        if isinstance(block, CT_P):
+            text = text_of(block)
             if text:
                 lines.append([text])
-        elif isinstance(block, Table):
-            for tr in block._tbl.tr_lst:
+        elif isinstance(block, CT_Tbl):
+            for tr in block.tr_lst:
                 cells: Line = []
                 for tc in tr.tc_lst:
-                    cells.append("" if tc.vMerge == "continue" else text_of(tc))
-                    cells.extend([""] * (tc.grid_span - 1))
+                    props = tc.tcPr  # looked up once, not by each of tc.vMerge and tc.grid_span
+                    continued = props is not None and props.vMerge_val == "continue"
+                    cells.append("" if continued else text_of(tc))
+                    cells.extend([""] * ((props.grid_span if props is not None else 1) - 1))
                 if any(cells):
                     lines.append(cells)
     return Document("docx", lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
 
 from ..model import Figure, Report
 from . import narrative
@@ -38,6 +39,11 @@ _MARKERS: tuple[tuple[str, str], ...] = (
 # Narrative sentences that pin a section-2 cell when its digit run is ambiguous.
 _PINS: dict[str, tuple[str, ...]] = {"a20_1.normative.issued": narrative.NORMATIVE}
 _MAX_SOLUTIONS = 64
+# The label patterns of both templates and the markers, compiled once.
+_compiled = cache(re.compile)
+# Row labels and the text above them, normalised: mostly the template's own, again and
+# again. Bounded, since a context can be a paragraph of prose.
+_normalised = lru_cache(maxsize=2048)(normalise)
 
 Candidate = dict[str, str | None]
 
@@ -85,8 +91,8 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     state = "before"
     stage = 0
     for row in rows:
-        text = normalise(row.context + row.label)
-        while stage < len(_MARKERS) and re.search(_MARKERS[stage][1], text):
+        text = _normalised(row.context + row.label)
+        while stage < len(_MARKERS) and _compiled(_MARKERS[stage][1]).search(text):
             state = _MARKERS[stage][0]
             stage += 1
         if state in tables:
@@ -94,11 +100,14 @@ def _split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     return tables
 
 
-def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
-    """The key whose label pattern matches `text` last (sub-row labels follow group labels)."""
+@lru_cache(maxsize=2048)
+def _row_key(specs: tuple[tuple[str, str], ...], text: str) -> str | None:
+    """The key whose label pattern matches `text` last (sub-row labels follow group labels).
+
+    Cached: the same labels, in the same templates, come back report after report."""
     best, best_end = None, -1
     for key, pattern in specs:
-        for m in re.finditer(pattern, text):
+        for m in _compiled(pattern).finditer(text):
             if m.end() > best_end:
                 best, best_end = key, m.end()
     return best
@@ -108,10 +117,10 @@ def _row_key(specs: list[tuple[str, str]], text: str) -> str | None:
 
 
 def _section2(template: Template, rows: list[Row], flat_text: str, notes: list[str]) -> dict[str, str | None]:
-    specs = [(str(i), spec.pattern) for i, spec in enumerate(template.section2)]
+    specs = tuple((str(i), spec.pattern) for i, spec in enumerate(template.section2))
     found: dict[str, str | None] = {}
     for row in rows:
-        index = _row_key(specs, normalise(row.label)) or _row_key(specs, normalise(row.context))
+        index = _row_key(specs, _normalised(row.label)) or _row_key(specs, _normalised(row.context))
         if index is None:
             continue
         spec = template.section2[int(index)]
@@ -145,13 +154,13 @@ def _pinned(candidates: list[Candidate], flat_text: str) -> list[Candidate]:
 def _section3(
     template: Template, rows: list[Row], columns: list[float] | None, notes: list[str]
 ) -> dict[str, str | None]:
-    specs = [(r.key, r.pattern) for r in template.rows]
+    specs = tuple((r.key, r.pattern) for r in template.rows)
     data = []
     for row in rows:
         candidates = _candidates(row, len(COLS)) or _by_position(row, columns)
         if candidates:
-            strong = _row_key(specs, normalise(row.label))
-            weak = None if strong else _row_key(specs, normalise(row.context))
+            strong = _row_key(specs, _normalised(row.label))
+            weak = None if strong else _row_key(specs, _normalised(row.context))
             data.append((row, candidates, strong, weak))
     assigned = _align([r.key for r in template.rows], [(s, w) for _, _, s, w in data])
     variables: list[list[Candidate]] = []
@@ -177,28 +186,31 @@ def _align(keys: list[str], labels: list[tuple[str | None, str | None]]) -> dict
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     move: dict[tuple[int, int], tuple[int, int]] = {}
     best[0][0] = 0.0
-
-    def relax(i: int, j: int, score: float, frm: tuple[int, int]) -> None:
-        if score > best[i][j]:
-            best[i][j] = score
-            move[(i, j)] = frm
-
+    # Moves tried in this order, a later one winning only by a strictly better score:
+    # skip a template row, skip a numeric row, match the two.
+    skip_row = [3 if strong else 1.5 for strong, _ in labels]
     for i in range(n + 1):
+        row, below = best[i], best[i + 1] if i < n else None
+        key = keys[i] if i < n else None
         for j in range(m + 1):
-            here = best[i][j]
+            here = row[j]
             if here == neg:
                 continue
-            if i < n:
-                relax(i + 1, j, here - 1, (i, j))
+            if below is not None and here - 1 > below[j]:
+                below[j] = here - 1
+                move[(i + 1, j)] = (i, j)
             if j < m:
-                strong, _ = labels[j]
-                relax(i, j + 1, here - (3 if strong else 1.5), (i, j))
-            if i < n and j < m:
-                strong, weak = labels[j]
-                if strong is not None and strong != keys[i]:
-                    continue
-                gain = 4 if strong else 3 if weak == keys[i] else 1 if weak else 2
-                relax(i + 1, j + 1, here + gain, (i, j))
+                if here - skip_row[j] > row[j + 1]:
+                    row[j + 1] = here - skip_row[j]
+                    move[(i, j + 1)] = (i, j)
+                if below is not None:
+                    strong, weak = labels[j]
+                    if strong is not None and strong != key:
+                        continue
+                    score = here + (4 if strong else 3 if weak == key else 1 if weak else 2)
+                    if score > below[j + 1]:
+                        below[j + 1] = score
+                        move[(i + 1, j + 1)] = (i, j)
     assigned: dict[str, int] = {}
     i, j = n, m
     while (i, j) != (0, 0):

@@ -210,34 +210,40 @@ class Template:
 
     def identities(self) -> tuple[Identity, ...]:
         """Every sum of tables 三 and 四, in the order checks A01…A06 report them."""
-        rows = [r.key for r in self.rows]
-        out: list[Identity] = []
-        for r in rows:
-            out.append(
-                Identity("A01", (f"apply.{r}.total",), tuple(f"apply.{r}.{c}" for c in COLS_A), row=r)
+        return _identities(self)
+
+
+@cache
+def _identities(template: Template) -> tuple[Identity, ...]:
+    """`Template.identities`, made once per template (the parser asks for them per table)."""
+    rows = [r.key for r in template.rows]
+    out: list[Identity] = []
+    for r in rows:
+        out.append(
+            Identity("A01", (f"apply.{r}.total",), tuple(f"apply.{r}.{c}" for c in COLS_A), row=r)
+        )
+    for c in COLS:
+        out.append(
+            Identity(
+                "A02",
+                (f"apply.result_total.{c}",),
+                tuple(f"apply.{r}.{c}" for r in template.result_rows),
+                col=c,
             )
-        for c in COLS:
-            out.append(
-                Identity(
-                    "A02",
-                    (f"apply.result_total.{c}",),
-                    tuple(f"apply.{r}.{c}" for r in self.result_rows),
-                    col=c,
-                )
+        )
+    for c in COLS:
+        out.append(
+            Identity(
+                "A03",
+                (f"apply.new.{c}", f"apply.carried_in.{c}"),
+                (f"apply.result_total.{c}", f"apply.carried_out.{c}"),
+                col=c,
             )
-        for c in COLS:
-            out.append(
-                Identity(
-                    "A03",
-                    (f"apply.new.{c}", f"apply.carried_in.{c}"),
-                    (f"apply.result_total.{c}", f"apply.carried_out.{c}"),
-                    col=c,
-                )
-            )
-        for check_id, (group, _) in zip(("A04", "A05", "A06"), APPEAL_GROUPS):
-            parts = tuple(f"{group}.{r}" for r, _ in APPEAL_RESULTS[:-1])
-            out.append(Identity(check_id, (f"{group}.total",), parts))
-        return out
+        )
+    for check_id, (group, _) in zip(("A04", "A05", "A06"), APPEAL_GROUPS):
+        parts = tuple(f"{group}.{r}" for r, _ in APPEAL_RESULTS[:-1])
+        out.append(Identity(check_id, (f"{group}.total",), parts))
+    return tuple(out)
 
 
 TEMPLATE_2021 = Template(
