@@ -305,8 +305,11 @@ _PAGE_NUMBER = re.compile(r"^[-－—–]\s*\d{1,3}\s*[-－—–]$|^第\s*\d+\s
 
 
 def read_pdf(data: bytes) -> Document:
-    import pypdfium2 as pdfium
+    """A PDF's text layer as lines; fonts it does not embed are measured by `pdf_fonts`,
+    never by the machine's, so the text is the same wherever it is read."""
+    from .pdf_fonts import pdfium as pdfium_with_box_font
 
+    pdfium = pdfium_with_box_font()
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
