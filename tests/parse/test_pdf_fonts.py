@@ -50,7 +50,7 @@ def fontless(tmp_path: Path) -> list[str]:
     hide = "; ".join(f'if [ -d {d} ]; then mount --bind "$0" {d} || exit 1; fi' for d in FONT_DIRS)
     prefix = ["unshare", "--map-root-user", "--mount", "sh", "-c", f'{hide}; exec "$@"', str(tmp_path / "empty")]
     try:
-        probe = subprocess.run([*prefix, "true"], capture_output=True, text=True)
+        probe = subprocess.run([*prefix, "true"], check=False, capture_output=True, text=True)
     except FileNotFoundError:
         pytest.skip("needs unshare(1) to hide the machine's fonts")
     if probe.returncode != 0:
@@ -63,7 +63,7 @@ def _read_in_subprocess(pdf: Path, prefix: list[str]) -> dict:
     env_path = str(Path(disclosure_monitor.__file__).parents[1])
     done = subprocess.run(
         [*prefix, sys.executable, "-c", READ, str(pdf)],
-        capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        check=False, capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -118,7 +118,7 @@ def pdfium() -> ModuleType:
     """pypdfium2, with the box font as pdfium's only system font: done once a process,
     before the first PDF is read."""
     import pypdfium2
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     info = _font_info(raw)
     raw.FPDF_SetSystemFontInfo(ctypes.byref(info))
