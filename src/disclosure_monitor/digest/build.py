@@ -173,23 +173,31 @@ def section_query(section: Section, check_id: str | None = None) -> str:
 
 @dataclass
 class Group:
-    """Items under one heading (or one check of a grouped heading), capped at ITEM_CAP."""
+    """Items under one heading (or one check of a grouped heading): the first ITEM_CAP
+    shown, new ones first, the others only counted, so that a national digest holds at
+    most 2 × ITEM_CAP items a group however many findings are open."""
 
     title: str
-    items: list[dict[str, Any]] = field(default_factory=list)
     query: str = ""
+    total: int = 0
+    new: int = 0
+    _new: list[dict[str, Any]] = field(default_factory=list)
+    _old: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, item: dict[str, Any]) -> None:
+        self.total += 1
+        self.new += item["is_new"]
+        kept = self._new if item["is_new"] else self._old
+        if len(kept) < ITEM_CAP:
+            kept.append(item)
 
     @property
     def shown(self) -> list[dict[str, Any]]:
-        return self.items[:ITEM_CAP]
+        return (self._new + self._old)[:ITEM_CAP]
 
     @property
     def hidden(self) -> int:
-        return max(0, len(self.items) - ITEM_CAP)
-
-    @property
-    def new(self) -> int:
-        return sum(item["is_new"] for item in self.items)
+        return self.total - len(self.shown)
 
 
 @dataclass(frozen=True)
@@ -243,44 +251,49 @@ def _item(
     }
 
 
-def _sections(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The non-empty sections in SECTIONS order, new items first, warnings grouped by check."""
-    by_section: dict[str, list[dict[str, Any]]] = {s.key: [] for s in SECTIONS}
-    for item in sorted(items, key=lambda i: not i["is_new"]):
+class _Sections:
+    """The items sorted into SECTIONS as they are read, warnings grouped by check."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, dict[str, Group]] = {section.key: {} for section in SECTIONS}
+
+    def add(self, item: dict[str, Any]) -> None:
         section = section_of(item["check_id"], item["severity"], item["unstable"])
-        if section:
-            by_section[section.key].append(item)
-    out = []
-    for section in SECTIONS:
-        found = by_section[section.key]
-        if not found:
-            continue
-        if section.grouped:
-            groups: dict[str, Group] = {}
-            for item in found:
-                cid = item["check_id"]
-                groups.setdefault(cid, Group(cid, query=section_query(section, cid))).items.append(item)
-            ordered = sorted(groups.values(), key=lambda g: (-g.new, g.title))
-        else:
-            ordered = [Group("", found, section_query(section))]
-        heading = section.heading_zh if lang == "zh" else section.heading_en
-        out.append({"section": section, "heading": heading, "groups": ordered, "count": len(found)})
-    return out
+        if section is None:
+            return
+        title = item["check_id"] if section.grouped else ""
+        groups = self.groups[section.key]
+        if title not in groups:
+            groups[title] = Group(title, query=section_query(section, title or None))
+        groups[title].add(item)
+
+    def rendered(self, lang: str) -> list[dict[str, Any]]:
+        """The non-empty sections in SECTIONS order; groups with more new items first."""
+        out = []
+        for section in SECTIONS:
+            groups = sorted(self.groups[section.key].values(), key=lambda g: (-g.new, g.title))
+            if groups:
+                heading = section.heading_zh if lang == "zh" else section.heading_en
+                out.append({"section": section, "heading": heading, "groups": groups, "count": sum(g.total for g in groups)})
+        return out
 
 
-def _summary(items: list[dict[str, Any]], resolved: int) -> dict[str, Any]:
-    regions: dict[str, dict[str, int]] = {}
-    for item in items:
-        counts = regions.setdefault(item["region"] or "—", {"error": 0, "warning": 0})
-        counts[item["severity"]] += 1
-    return {
-        "error": sum(i["severity"] == "error" for i in items),
-        "warning": sum(i["severity"] == "warning" for i in items),
-        "new": sum(i["is_new"] for i in items),
-        "open": len(items),
-        "resolved": resolved,
-        "regions": sorted(regions.items()),
-    }
+class _Tally:
+    """The digest's head counts, kept as the items are read."""
+
+    def __init__(self) -> None:
+        self.counts = {"error": 0, "warning": 0, "new": 0, "open": 0}
+        self.regions: dict[str, dict[str, int]] = {}
+
+    def add(self, item: dict[str, Any]) -> None:
+        self.counts[item["severity"]] += 1
+        self.counts["new"] += item["is_new"]
+        self.counts["open"] += 1
+        region = self.regions.setdefault(item["region"] or "—", {"error": 0, "warning": 0})
+        region[item["severity"]] += 1
+
+    def summary(self, resolved: int) -> dict[str, Any]:
+        return {**self.counts, "resolved": resolved, "regions": sorted(self.regions.items())}
 
 
 _ENV = environment("disclosure_monitor.digest")
@@ -314,16 +327,18 @@ def build_digest(
     since = _window_start(today, config.schedule.timezone)
     unstable_since = _window_start(today, config.schedule.timezone, UNSTABLE_WINDOW)
     streaks = store.failure_streaks(CRAWL_FAILURES)
-    items = [
-        _item(row, store, since, lang, unstable_since, streaks)
-        for row in store.db.query(OPEN_FINDINGS)
-        if audience.takes(agencies.get(row["agency"]), row["severity"])
-    ]
+    sections, tally, finding_ids = _Sections(), _Tally(), []
+    for row in store.db.query(OPEN_FINDINGS):
+        if audience.takes(agencies.get(row["agency"]), row["severity"]):
+            item = _item(row, store, since, lang, unstable_since, streaks)
+            sections.add(item)
+            tally.add(item)
+            finding_ids.append(item["id"])
     resolved = sum(
         audience.takes(agencies.get(row["agency"]), row["severity"]) and not _unstable(row, unstable_since)
         for row in store.db.query(RESOLVED, [since])
     )
-    summary = _summary(items, resolved)
+    summary = tally.summary(resolved)
     records = (r for r in store.db.query(PUBLICATION) if audience.shows(agencies.get(r["agency"])))
     rows = chart.publication_rows(records, today)
     subject = f"{config.email.subject_prefix} " + labels["subject"].format(period=period, **summary)
@@ -338,7 +353,7 @@ def build_digest(
         "today": today.isoformat(),
         "subject": subject,
         "summary": summary,
-        "sections": _sections(items, lang),
+        "sections": sections.rendered(lang),
         "chart_rows": rows,
         "chart_svg": chart.svg(rows, labels["chart"]) if rows else None,
         "db": str(store.path),
@@ -349,7 +364,7 @@ def build_digest(
         subject=subject,
         html=_ENV.get_template("digest.html.j2").render(context),
         text=_ENV.get_template("digest.txt.j2").render(context),
-        finding_ids=tuple(item["id"] for item in items),
+        finding_ids=tuple(finding_ids),
         counts={k: v for k, v in summary.items() if isinstance(v, int)},
         route=audience.name,
         recipients=audience.recipients,
