@@ -25,7 +25,7 @@ import logging
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
@@ -110,14 +110,25 @@ def audit(
         histories=store.changed_reports(),
         today=today,
     )
-    done = _evaluate(tasks, store, shared, processes)
-    findings = [finding for (kind, _), found in zip(tasks, done) if kind == "agencies" for finding in found]
-    for year in sorted(copy_years):
-        findings += _copy_findings(year, [found for (kind, key), found in zip(tasks, done) if kind == "copies" and key[0] == year], shared)
-    event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
     kept = frozenset(inputs.keys() - changed)
     scope = Unchanged(agencies=kept, copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
-    return store.sync_findings(scope, findings, now, inputs=inputs)
+    findings = _in_order(tasks, _evaluate(tasks, store, shared, processes), shared)
+    counts = store.sync_findings(scope, findings, now, inputs=inputs)
+    event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
+    return counts
+
+
+def _in_order(tasks: list[_Task], done: Iterable[list[Any]], shared: _Shared) -> Iterator[Finding]:
+    """The findings of the agencies' tasks as they come, then X05's, a year at a time (its
+    sections' matches are merged first); the same order whatever the number of processes."""
+    copies: dict[int, list[list[Copies]]] = defaultdict(list)
+    for (kind, key), found in zip(tasks, done):
+        if kind == "agencies":
+            yield from found
+        else:
+            copies[key[0]].append(found)
+    for year in sorted(copies):
+        yield from _copy_findings(year, copies[year], shared)
 
 
 @dataclass(frozen=True)
@@ -138,11 +149,12 @@ _Task = tuple[str, Any]
 _worker: tuple[Store, _Shared] | None = None  # an audit worker's read-only store and inputs
 
 
-def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int) -> list[list[Any]]:
-    """Each task's result, in the order of `tasks`: in this process, or spread over
-    `processes` forked workers that each read the store through their own connection."""
+def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int) -> Iterator[list[Any]]:
+    """Each task's result, in the order of `tasks`, each dropped once taken: in this process,
+    or spread over `processes` forked workers that each read the store through their own connection."""
     if processes < 2 or len(tasks) < 2:
-        return [_run(task, store, shared) for task in tasks]
+        yield from (_run(task, store, shared) for task in tasks)
+        return
     with ProcessPoolExecutor(
         processes,
         mp_context=multiprocessing.get_context("fork"),
@@ -152,7 +164,8 @@ def _evaluate(tasks: list[_Task], store: Store, shared: _Shared, processes: int)
         # a year's X05 in a section is one task, the longest: started first, the agencies' chunks fill in around them
         first = sorted(range(len(tasks)), key=lambda i: tasks[i][0] != "copies")
         futures = {i: pool.submit(_run_in_worker, tasks[i]) for i in first}
-        return [futures[i].result() for i in range(len(tasks))]
+        for i in range(len(tasks)):
+            yield futures.pop(i).result()
 
 
 def _start_worker(path: Path, evidence_dir: Path, shared: _Shared) -> None:

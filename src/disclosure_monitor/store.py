@@ -278,6 +278,9 @@ COMPRESSED_FORMATS = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd
 FIRED_TABLE = """CREATE TEMP TABLE IF NOT EXISTS fired (
     identity TEXT PRIMARY KEY, agency_id INTEGER, year INTEGER, check_id TEXT, keys TEXT, severity TEXT,
     message_zh TEXT, message_en TEXT, expected TEXT, actual TEXT)"""
+FIRE = """INSERT INTO temp.fired VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET
+    severity = excluded.severity, message_zh = excluded.message_zh, message_en = excluded.message_en,
+    expected = excluded.expected, actual = excluded.actual"""
 CURRENT_REPORT_OF_FIRED = "(SELECT r.id FROM reports r WHERE r.agency_id = n.agency_id AND r.year = n.year AND r.is_current)"
 # The database (and, after it, SQLite's -wal and -shm files) and the evidence: owner and group only.
 DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
@@ -1038,25 +1041,8 @@ class Store:
         temporary table, not a few queries each. Returns counts: new, seen, reopened, resolved.
         """
         stamp = _stamp(now)
+        self._fire(scope, findings)
         with self._transaction() as conn:
-            names = dict(conn.execute("SELECT name, id FROM agencies").fetchall())
-            fired: dict[str, tuple[Any, ...]] = {}
-            for finding in findings:
-                agency_id = scope.agency_id
-                if agency_id is None and finding.agency is not None:
-                    agency_id = names.get(finding.agency)
-                    if agency_id is None:
-                        raise ValueError(f"finding {finding.check_id} names an unknown agency {finding.agency!r}")
-                year = finding.year if finding.year is not None else scope.year
-                if not scope.covers(agency_id, year, finding.check_id):
-                    raise ValueError(f"finding {finding.check_id} ({agency_id}, {year}) is outside {scope}")
-                identity = finding_identity(agency_id, year, finding.check_id, finding.keys)
-                fired[identity] = (
-                    identity, agency_id, year, finding.check_id, json.dumps(list(finding.keys)), finding.severity,
-                    finding.message_zh, finding.message_en, finding.expected, finding.actual,
-                )  # fmt: skip
-            conn.execute(FIRED_TABLE)
-            conn.executemany("INSERT INTO temp.fired VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fired.values())
             new, reopened, seen = conn.execute(
                 """SELECT count(*) - count(f.id), count(f.resolved_at), count(f.id) - count(f.resolved_at)
                 FROM temp.fired n LEFT JOIN findings f ON f.identity = n.identity"""
@@ -1075,17 +1061,18 @@ class Store:
                 WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.identity = n.identity) ORDER BY n.rowid""",
                 (stamp, stamp),
             )
-            conn.execute("DELETE FROM temp.fired")
             where, params = scope.where()
             stale, kept = [], []
-            for finding_id, identity, agency_id, year, check_id in conn.execute(
-                f"SELECT id, identity, agency_id, year, check_id FROM findings WHERE resolved_at IS NULL AND {where}",
+            for finding_id, fired, agency_id, year, check_id in conn.execute(
+                f"""SELECT id, identity IN (SELECT identity FROM temp.fired), agency_id, year, check_id
+                FROM findings WHERE resolved_at IS NULL AND {where}""",
                 params,
             ):
                 if scope.keeps(agency_id, year, check_id):
                     kept.append((stamp, finding_id))
-                elif identity not in fired:
+                elif not fired:
                     stale.append((stamp, finding_id))
+            conn.execute("DELETE FROM temp.fired")
             conn.executemany("UPDATE findings SET resolved_at = ? WHERE id = ?", stale)
             conn.executemany("UPDATE findings SET last_seen = ? WHERE id = ?", kept)
             if inputs is not None:
@@ -1095,6 +1082,40 @@ class Store:
                     ((agency_id, fingerprint, json.dumps(years)) for agency_id, (fingerprint, years) in inputs.items()),
                 )
         return {"new": new, "seen": seen + len(kept), "reopened": reopened, "resolved": len(stale)}
+
+    def _fire(self, scope: Scope, findings: Iterable[Finding]) -> None:
+        """Put the raised findings into `temp.fired` as they come, one row an identity (the
+        last raised wins, in the place of the first), so that a national audit's findings
+        are never all held in memory. Only the connection's own temporary database is
+        written: the store is not locked while the checks are still producing them."""
+        conn = self._conn
+        names = dict(conn.execute("SELECT name, id FROM agencies").fetchall())
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for finding in findings:
+                agency_id = scope.agency_id
+                if agency_id is None and finding.agency is not None:
+                    agency_id = names.get(finding.agency)
+                    if agency_id is None:
+                        raise ValueError(f"finding {finding.check_id} names an unknown agency {finding.agency!r}")
+                year = finding.year if finding.year is not None else scope.year
+                if not scope.covers(agency_id, year, finding.check_id):
+                    raise ValueError(f"finding {finding.check_id} ({agency_id}, {year}) is outside {scope}")
+                yield (
+                    finding_identity(agency_id, year, finding.check_id, finding.keys), agency_id, year,
+                    finding.check_id, json.dumps(list(finding.keys)), finding.severity,
+                    finding.message_zh, finding.message_en, finding.expected, finding.actual,
+                )  # fmt: skip
+
+        conn.execute(FIRED_TABLE)
+        conn.execute("BEGIN")
+        try:
+            conn.execute("DELETE FROM temp.fired")
+            conn.executemany(FIRE, rows())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def audit_inputs(self) -> dict[int, tuple[str, list[int]]]:
         """What each agency's findings were last evaluated from: {agency_id: (fingerprint, years)}."""

@@ -82,3 +82,22 @@ def test_findings_name_their_agency_by_name_too(store: Store, agency_ids: dict[s
     with pytest.raises(ValueError, match="outside"):
         store.sync_findings(Scope(agency_ids[GANXIAN], 2022), [named], MONDAY)
     assert store.db["findings"].count == 1  # the refused sync wrote nothing
+
+
+def test_while_the_checks_still_raise_findings_the_store_takes_other_writes(
+    store: Store, agency_ids: dict[str, int]
+) -> None:
+    """A national audit raises findings for minutes: meanwhile a user may dismiss one."""
+    scope = Scope(agency_ids[GANXIAN], 2023)
+    store.sync_findings(scope, [D01, A01], MONDAY)
+    d01 = next(f["id"] for f in store.findings() if f["check_id"] == "D01")
+    other = Store.open(store.path, store.evidence_dir)
+    other._conn.execute("PRAGMA busy_timeout = 200")
+
+    def raised():  # type: ignore[no-untyped-def]
+        yield D01
+        other.dismiss_finding(d01, "known: the portal's template prints the wrong date", MONDAY)
+        yield A01
+
+    assert store.sync_findings(scope, raised(), MONDAY + timedelta(days=1))["seen"] == 2
+    assert next(f for f in store.findings() if f["id"] == d01)["dismissed_at"] is not None
