@@ -131,12 +131,26 @@ def test_a_silent_correction_under_the_same_url_is_stored_as_a_new_version(tmp_p
 def test_each_found_report_is_reverified_once_in_recheck_days_a_slice_a_day() -> None:
     urls = [f"http://127.0.0.1:8000/gk/nb/art_{n}.html" for n in range(700)]
     verified = datetime(2026, 3, 1, 6, tzinfo=UTC)
-    days = [verified + timedelta(days=d, hours=1) for d in range(7)]
-    due = [[url for url in urls if recheck_due(url, verified, day, 7)] for day in days]
-    assert sorted(url for slice_ in due for url in slice_) == sorted(urls)  # each exactly once a week
+    last = dict.fromkeys(urls, verified)  # all found on day 0, then a run every day
+    due: list[list[str]] = []
+    for day in (verified + timedelta(days=d, hours=1) for d in range(1, 15)):
+        due.append([url for url in urls if recheck_due(url, last[url], day, 7)])
+        last.update(dict.fromkeys(due[-1], day))
+    for week in (due[:7], due[7:]):
+        assert sorted(url for slice_ in week for url in slice_) == sorted(urls)  # each exactly once a week
     assert all(60 <= len(slice_) <= 140 for slice_ in due), [len(s) for s in due]  # spread, not all on one day
     assert all(recheck_due(url, verified, verified + timedelta(days=7), 7) for url in urls)  # never longer
     assert all(recheck_due(url, verified, verified, 0) for url in urls)  # 0: every run
+
+
+def test_a_report_verified_earlier_the_same_day_is_not_asked_again_on_its_day() -> None:
+    urls = [f"http://127.0.0.1:8000/gk/nb/art_{n}.html" for n in range(70)]
+    morning = datetime(2026, 3, 1, 6, tzinfo=UTC)
+    evening, next_week = morning + timedelta(hours=12), morning + timedelta(days=7, hours=1)
+    todays = [url for url in urls if recheck_due(url, morning - timedelta(days=1), evening, 7)]
+    assert todays  # today's slice, verified yesterday, is asked
+    assert not [url for url in todays if recheck_due(url, morning, evening, 7)]  # verified this morning: fresh
+    assert all(recheck_due(url, morning, next_week, 7) for url in todays)  # and asked within the week
 
 
 def test_a_stalling_host_is_a_network_error_not_a_missing_report(tmp_path) -> None:

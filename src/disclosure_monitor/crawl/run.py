@@ -131,11 +131,13 @@ def recheck_due(url: str, verified_at: datetime, now: datetime, days: int) -> bo
     of every `days` (by a hash of its URL), so that each daily run re-verifies an even slice
     of the stored reports rather than all of them on one day. An edit made after publication
     (D07) is thus seen within `days`; a new report is seen the day it is listed, as listing
-    pages are read every run.
+    pages are read every run. A page verified earlier the same day (a second run after a
+    crash or by hand, a report first found today) is not asked again on its own day: that
+    would only repeat what is known, and its next turn is at most `days` away.
     """
     if days == 0 or (now - verified_at).days >= days:
         return True
-    return (now.date().toordinal() + zlib.crc32(url.encode())) % days == 0
+    return verified_at.date() < now.date() and (now.date().toordinal() + zlib.crc32(url.encode())) % days == 0
 
 
 def crawl(
