@@ -916,21 +916,36 @@ class Store:
             out[(row.pop("agency_id"), row.pop("year"))].append(row)
         return dict(out)
 
-    def current_versions(self, agency_ids: Iterable[int], batch: int = 500) -> dict[tuple[int, int], dict[str, Any]]:
+    def current_versions(self, agency_ids: Iterable[int]) -> dict[tuple[int, int], dict[str, Any]]:
         """{(agency_id, year): id, sha256 of its document, url, verified_at} of these agencies' current
-        reports, a query per `batch` agencies; verified_at is the latest fetch of its url."""
-        versions: dict[tuple[int, int], dict[str, Any]] = {}
+        reports; verified_at is the latest fetch of its url."""
+        return self._by_agency_year(
+            """SELECT r.agency_id, r.year, r.id, d.sha256, r.url,
+                (SELECT max(fetched_at) FROM documents WHERE url = r.url) AS verified_at
+            FROM reports r JOIN documents d ON d.id = r.document_id
+            WHERE r.is_current AND r.agency_id IN ({ids})""",
+            agency_ids,
+        )
+
+    def unreadable(self, agency_ids: Iterable[int]) -> dict[tuple[int, int], dict[str, Any]]:
+        """{(agency_id, year): url, reason, verified_at} of these agencies' years whose last
+        verdict was a parse error: the page listed, fetched at verified_at, held no readable report."""
+        return self._by_agency_year(
+            """SELECT o.agency_id, o.year, o.url, o.reason,
+                (SELECT max(fetched_at) FROM documents WHERE url = o.url) AS verified_at
+            FROM outcomes o WHERE o.state = 'parse_error' AND o.agency_id IN ({ids})""",
+            agency_ids,
+        )
+
+    def _by_agency_year(self, sql: str, agency_ids: Iterable[int], batch: int = 500) -> dict[tuple[int, int], dict[str, Any]]:
+        """The rows of `sql` (which selects agency_id and year, `{ids}` standing for the agencies)
+        by (agency_id, year), a query per `batch` agencies."""
+        rows: dict[tuple[int, int], dict[str, Any]] = {}
         ids = iter(agency_ids)
         while chunk := list(itertools.islice(ids, batch)):
-            rows = self._conn.execute(
-                f"""SELECT r.agency_id, r.year, r.id, d.sha256, r.url,
-                    (SELECT max(fetched_at) FROM documents WHERE url = r.url) AS verified_at
-                FROM reports r JOIN documents d ON d.id = r.document_id
-                WHERE r.is_current AND r.agency_id IN ({','.join('?' * len(chunk))})""",
-                chunk,
-            )
-            versions |= {(row["agency_id"], row["year"]): dict(row) for row in rows}
-        return versions
+            found = self._conn.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
+            rows |= {(row["agency_id"], row["year"]): dict(row) for row in found}
+        return rows
 
     def report_history(self, agency_id: int, year: int) -> list[dict[str, Any]]:
         """Every stored version, oldest first: id, version, is_current, sha256, url, dates, first_seen, last_changed."""

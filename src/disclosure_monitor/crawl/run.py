@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..config import Agency, Config, CrawlSettings
@@ -164,6 +164,13 @@ def _open_worker_store(path: Path, evidence_dir: Path) -> None:
     figures' insert (a few hundred rows a report) runs on both cores and not in the event loop."""
     global _worker_store
     _worker_store = Store.open(path, evidence_dir)
+
+
+class _Known(NamedTuple):
+    """What the store holds of an (agency, year) before its page is fetched again."""
+
+    current: Mapping[str, Any] | None  # its current report, as `Store.current_versions` gives it
+    unreadable: Mapping[str, Any] | None  # its last parse error, as `Store.unreadable` gives it
 
 
 @dataclass(frozen=True)
@@ -321,13 +328,15 @@ class _Cycle:
             return
         picks = selector.picks()
         stored = self.store.current_versions(self.ids[name] for name in wanted)
+        unreadable = self.store.unreadable(self.ids[name] for name in wanted)
         pending = []
         for name, years in wanted.items():
             for year in years:
                 pick = picks.get((name, year))
                 if pick is not None:
-                    current = stored.get((self.ids[name], year))
-                    pending.append(self.report(name, year, pick, current, first.final_url, insecure))
+                    key = (self.ids[name], year)
+                    known = _Known(stored.get(key), unreadable.get(key))
+                    pending.append(self.report(name, year, pick, known, first.final_url, insecure))
                 elif listing.complete:
                     reason = f"not listed in {listing.pages} page(s) of the column ({listing.shape})"
                     self.record(name, year, "not_published", url=section, reason=reason)
@@ -345,11 +354,14 @@ class _Cycle:
 
     # -- one report -----------------------------------------------------------------------------
 
-    async def report(
-        self, agency: str, year: int, pick: Pick, current: Mapping[str, Any] | None, column_url: str, insecure: bool
-    ) -> None:
-        """`current`: the stored current version of (agency, year), as `Store.current_versions` gives it."""
-        item = pick.chosen.item
+    async def report(self, agency: str, year: int, pick: Pick, known: _Known, column_url: str, insecure: bool) -> None:
+        """`known`: what the store holds of (agency, year). A page verified lately is not asked
+        again (see `recheck_due`): its stored report stands, or its parse error does, so that a
+        broken or unreadable document (a scan, a .doc) is not fetched and parsed every day."""
+        item, current, failed = pick.chosen.item, known.current, known.unreadable
+        if failed and failed["url"] == item.url and not self.recheck_due(item.url, failed["verified_at"]):
+            self.record(agency, year, "parse_error", url=item.url, reason=failed["reason"])
+            return
         if current and current["url"] == item.url and not self.recheck_due(item.url, current["verified_at"]):
             self.record(agency, year, "found", url=item.url, report_id=current["id"])
             return
