@@ -7,6 +7,7 @@ unreachable or unreadable must yield its finding, and a clean report no error.
 from __future__ import annotations
 
 import json
+import shutil
 
 import sqlite3
 from collections import defaultdict
@@ -17,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from disclosure_monitor.audit import audit
+from disclosure_monitor import audit as audit_module
+from disclosure_monitor.audit import audit, code_fingerprint
 from disclosure_monitor.checks import deadline_for
 from disclosure_monitor.config import ChecksSettings
 from disclosure_monitor.crawl.run import crawl
@@ -221,3 +223,21 @@ def test_checking_in_several_processes_finds_what_one_process_finds(cycle, tmp_p
     assert _findings(one) == _findings(two)
     assert any(f["check_id"] == "X05" and f["first_seen"] == NOW.isoformat() for f in _findings(two))
     one.close(), two.close()
+
+
+def test_an_upgrade_of_only_the_crawler_or_digest_re_checks_nothing_one_of_a_check_all(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    package = tmp_path / "disclosure_monitor"
+    shutil.copytree(Path(audit_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(package)
+
+    def edited(relative: str) -> str:
+        path = package / relative
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# upgraded\n")
+        try:
+            return code_fingerprint(package)
+        finally:
+            path.write_bytes(original)
+
+    assert edited("crawl/run.py") == edited("digest/build.py") == edited("cli.py") == before
+    assert before not in {edited("checks/predicates.py"), edited("audit.py"), edited("parse/template.py"), edited("store.py")}

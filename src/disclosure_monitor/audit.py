@@ -8,7 +8,7 @@ syncs the result: new findings are added, ones seen again updated, ones gone res
 A `run` (`incremental`) evaluates only the agencies whose inputs changed since the last
 audit: their current reports (a stored report never changes, so its id stands for it),
 the crawl verdicts that speak for years without one, whether those years are past their
-deadline, the agency's configured facts, the check settings and the program itself. The
+deadline, the agency's configured facts, the check settings and the checks' code (`code_fingerprint`). The
 others' findings stand. X05 compares agencies with each other, so it runs again for
 every year in which any agency's inputs changed. `check` evaluates everything.
 
@@ -223,13 +223,28 @@ def _publications(store: Store, config: Config) -> dict[tuple[int, int], Publica
     return out
 
 
+# The parts of the package (first path parts under it) that cannot change a finding: what the
+# crawler fetched and the parser made is read back from the store, and the digest, service and
+# simulator only come after. Anything else, a module added later included, counts as the checks'.
+NOT_CHECKS = frozenset(
+    {"crawl", "digest", "simulator", "cli.py", "service.py", "demo.py", "agency_report.py", "lock.py", "log.py", "templating.py"}
+)
+
+
+def code_fingerprint(package: Path) -> str:
+    """A hash of the source the checks run: an upgrade may change any check, so it re-checks
+    every agency; one of only the crawler, digest or service re-checks none."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] not in NOT_CHECKS:
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def _code() -> str:
-    """A hash of the program's source: an upgrade may change any check, so it re-checks all."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_fingerprint(Path(__file__).parent)
 
 
 def _program(config: Config) -> str:
