@@ -21,8 +21,8 @@ from disclosure_monitor.simulator import write_config
 
 
 def crawl_twice(agencies: int, hosts: int, delay: float, folder: Path) -> tuple[Stage, Stage]:
-    with simulator(agencies, hosts) as entries:
-        config = write_config(folder, entries, per_host_delay=delay, per_host_concurrency=1, timeout=10, max_retries=1)
+    with simulator(agencies, hosts) as served:
+        config = write_config(folder, served.agencies, per_host_delay=delay, per_host_concurrency=1, timeout=10, max_retries=1)
         return run_stage("crawl", config), run_stage("crawl", config)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import resource
 import subprocess
 import sys
@@ -38,16 +39,30 @@ def _serve(scenario_args: tuple[int, int], answer: Any, stop: Any) -> None:
         stop.wait()
 
 
+@dataclass
+class Served:
+    """The simulator's child process: the [[agency]] entries it serves, and its CPU so far."""
+
+    agencies: list[dict[str, Any]]
+    pid: int
+
+    def cpu(self) -> float:
+        """User + system seconds of the simulator process: the share of the two cores the
+        benchmark's portals took from the monitor (a real crawl's portals run elsewhere)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def simulator(agencies: int, hosts: int) -> Iterator[list[dict[str, Any]]]:
-    """Serve `scaled_scenario(agencies, hosts)` from a child process; yields the [[agency]] entries."""
+def simulator(agencies: int, hosts: int) -> Iterator[Served]:
+    """Serve `scaled_scenario(agencies, hosts)` from a child process."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     stop = context.Event()
     child = context.Process(target=_serve, args=((agencies, hosts), send, stop), daemon=True)
     child.start()
     try:
-        yield receive.recv()
+        yield Served(receive.recv(), child.pid)
     finally:
         stop.set()
         child.join(10)
