@@ -284,13 +284,16 @@ def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> lis
     """X05's matches over one year's roster in one section (a task each: the sections' indexes
     are apart, and a national year is the longest task); only that section is read."""
     year, section = year_section
-    roster = [
-        (agency_id, shared.agencies[agency_id], Report(agency=printed, year=year, sections=sections))
-        for agency_id, printed, sections in store.current_sections(year, (section,))
-        if agency_id in shared.agencies
-    ]
-    finder = CopyFinder(((agency.name, report) for _, agency, report in roster), (section,))
-    return [(agency_id, report.agency, finder.copies(report, facts(agency))) for agency_id, agency, report in roster]
+    roster: list[tuple[int, str | None]] = []  # (agency_id, printed agency) by position; the texts are not kept
+
+    def reports() -> Iterator[tuple[str, Report]]:
+        for agency_id, printed, sections in store.current_sections(year, (section,)):
+            if agency_id in shared.agencies:
+                roster.append((agency_id, printed))
+                yield shared.agencies[agency_id].name, Report(agency=printed, year=year, sections=sections)
+
+    finder = CopyFinder(reports(), (section,))
+    return [(agency_id, printed, finder.roster_copies(position)) for position, (agency_id, printed) in enumerate(roster)]
 
 
 def _copy_findings(year: int, by_section: list[list[Copies]], shared: _Shared) -> list[Finding]:
