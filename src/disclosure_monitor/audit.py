@@ -276,13 +276,16 @@ def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Fi
     return findings
 
 
-# (agency_id, printed agency, (section, other agency, similarity) of its copied sections)
-Copies = tuple[int, str | None, tuple[tuple[str, str, float], ...]]
+# (position in the year's roster, agency_id, printed agency, (section, other agency, similarity)
+# of its copied sections); a roster is the same in every section: the year's current reports.
+Copies = tuple[int, int, str | None, tuple[tuple[str, str, float], ...]]
 
 
 def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> list[Copies]:
     """X05's matches over one year's roster in one section (a task each: the sections' indexes
-    are apart, and a national year is the longest task); only that section is read."""
+    are apart, and a national year is the longest task); only that section is read. Only the
+    reports with a copied section come back: the main process holds every task's result until
+    its turn, and a national roster's "nothing" was 30 MB of it."""
     year, section = year_section
     roster: list[tuple[int, str | None]] = []  # (agency_id, printed agency) by position; the texts are not kept
 
@@ -293,18 +296,22 @@ def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> lis
                 yield shared.agencies[agency_id].name, Report(agency=printed, year=year, sections=sections)
 
     finder = CopyFinder(reports(), (section,))
-    return [(agency_id, printed, finder.roster_copies(position)) for position, (agency_id, printed) in enumerate(roster)]
+    return [
+        (position, agency_id, printed, copies)
+        for position, (agency_id, printed) in enumerate(roster)
+        if (copies := finder.roster_copies(position))
+    ]
 
 
 def _copy_findings(year: int, by_section: list[list[Copies]], shared: _Shared) -> list[Finding]:
     """X05's findings of one year, each report's sections in COPY_SECTIONS' order, in the roster's order."""
-    found: dict[int, tuple[str | None, list[tuple[str, str, float]]]] = {}
+    found: dict[int, tuple[int, str | None, list[tuple[str, str, float]]]] = {}  # by position in the roster
     for copies in by_section:
-        for agency_id, printed, matches in copies:
-            found.setdefault(agency_id, (printed, []))[1].extend(matches)
+        for position, agency_id, printed, matches in copies:
+            found.setdefault(position, (agency_id, printed, []))[2].extend(matches)
     return [
         finding
-        for agency_id, (printed, matches) in found.items()
+        for agency_id, printed, matches in (found[position] for position in sorted(found))
         for finding in copies_found(Report(agency=printed, year=year), tuple(matches), facts(shared.agencies[agency_id]))
     ]
 
