@@ -20,12 +20,13 @@ in the order the tasks were made, so they and the store's rows are the same as i
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
@@ -85,17 +86,8 @@ def audit(
     evaluate at once (by default the cores, up to `MAX_PROCESSES`, once there are
     `PARALLEL_FROM` agencies to check); the findings do not depend on it."""
     ids = store.upsert_agencies(config.agencies)
-    current = store.current_report_ids()
-    publications = _publications(store, config)
-    years: dict[int, set[int]] = defaultdict(set)
-    for agency_id, year in current.keys() | publications.keys():
-        years[agency_id].add(year)
-    inputs = _inputs(config, ids, years, current, publications, today)
-    before = store.audit_inputs() if incremental else {}
-    changed = {agency_id for agency_id, (fingerprint, _) in inputs.items() if before.get(agency_id, ("",))[0] != fingerprint}
-    gone = before.keys() - inputs.keys()
-    copy_years = {year for agency_id in changed for year in inputs[agency_id][1]}
-    copy_years |= {year for agency_id in changed | gone for year in before.get(agency_id, ("", []))[1]}
+    years, publications, inputs = _state(config, store, ids, today)
+    changed, copy_years = _changes(inputs, store.audit_inputs() if incremental else {})
 
     checked = [ids[agency.name] for agency in config.agencies if ids[agency.name] in changed]
     if processes is None:
@@ -136,8 +128,8 @@ class _Shared:
     """What an audit's tasks read besides the reports; a worker process inherits it at fork."""
 
     agencies: dict[int, Agency]  # every configured agency by id
-    years: dict[int, set[int]]  # each agency's years with a report or a crawl outcome
-    publications: dict[tuple[int, int], Publication]
+    years: dict[int, Years]  # each agency's years with a report or a crawl outcome
+    publications: dict[tuple[int, int], Publication]  # of the years without a report
     histories: dict[tuple[int, int], list[dict[str, Any]]]  # `Store.changed_reports`, for D07
     today: date
 
@@ -183,37 +175,61 @@ def _run(task: _Task, store: Store, shared: _Shared) -> list[Any]:
     return TASKS[kind](argument, store, shared)
 
 
-def _inputs(
-    config: Config,
-    ids: dict[str, int],
-    years: dict[int, set[int]],
-    current: dict[tuple[int, int], int],
-    publications: dict[tuple[int, int], Publication],
-    today: date,
-) -> dict[int, tuple[str, list[int]]]:
-    """{agency_id: (fingerprint of everything its checks read, years it has a report for)}."""
+# An agency's years, sorted; agencies with the same years share one tuple (most have the same few).
+Years = tuple[int, ...]
+# {agency_id: (fingerprint of everything its checks read, years it has a report for)}
+Inputs = dict[int, tuple[str, Years]]
+
+
+def _state(
+    config: Config, store: Store, ids: dict[str, int], today: date
+) -> tuple[dict[int, Years], dict[tuple[int, int], Publication], Inputs]:
+    """Each agency's years with a report or a crawl outcome, the verdicts of the years without
+    a report (the only ones a check reads) and the audit's inputs. The current reports' ids
+    are needed for the fingerprints only, and dropped before the checks start (a worker
+    process inherits what the audit holds)."""
+    current = store.current_report_ids()
+    publications = _publications(store, config, current)
+    shared: dict[Years, Years] = {}
+    by_agency: dict[int, set[int]] = defaultdict(set)
+    for agency_id, year in itertools.chain(current, publications):
+        by_agency[agency_id].add(year)
+    years = {agency_id: shared.setdefault(y := tuple(sorted(found)), y) for agency_id, found in by_agency.items()}
+    del by_agency
     program = _program(config)
-    inputs: dict[int, tuple[str, list[int]]] = {}
+    inputs: Inputs = {}
     for agency in config.agencies:
         agency_id = ids[agency.name]
         state: list[Any] = [program, astuple(facts(agency))]
-        for year in sorted(years[agency_id]):
+        for year in years.get(agency_id, ()):
             if (agency_id, year) in current:
                 state.append([year, current[(agency_id, year)]])
             else:
                 state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
         fingerprint = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-        inputs[agency_id] = (fingerprint, sorted(y for y in years[agency_id] if (agency_id, y) in current))
-    return inputs
+        reported = tuple(y for y in years.get(agency_id, ()) if (agency_id, y) in current)
+        inputs[agency_id] = (fingerprint, shared.setdefault(reported, reported))
+    return years, publications, inputs
 
 
-def _publications(store: Store, config: Config) -> dict[tuple[int, int], Publication]:
-    """Every crawl outcome's verdict, as the checks are to see it."""
+def _changes(inputs: Inputs, before: dict[int, tuple[str, list[int]]]) -> tuple[set[int], set[int]]:
+    """The agencies whose inputs differ from `before` (the last audit's), and the years whose
+    X05 is to run again: every year in which such an agency, or one no longer configured, has a report."""
+    changed = {agency_id for agency_id, (fingerprint, _) in inputs.items() if before.get(agency_id, ("",))[0] != fingerprint}
+    copy_years = {year for agency_id in changed for year in inputs[agency_id][1]}
+    copy_years |= {year for agency_id in changed | (before.keys() - inputs.keys()) for year in before.get(agency_id, ("", []))[1]}
+    return changed, copy_years
+
+
+def _publications(store: Store, config: Config, current: Container[tuple[int, int]]) -> dict[tuple[int, int], Publication]:
+    """The crawl's verdict, as the checks are to see it, of every (agency, year) without a `current` report."""
     streaks = store.failure_streaks(CRAWL_FAILURES)
     out: dict[tuple[int, int], Publication] = {}
-    for outcome in store.outcomes():
-        key = (outcome["agency_id"], outcome["year"])
-        verdict: Publication = (outcome["state"], outcome["url"], outcome["reason"])
+    for agency_id, year, state, url, reason in store.verdicts():
+        key = (agency_id, year)
+        if key in current:
+            continue  # the report speaks for its year
+        verdict: Publication = (state, url, reason)
         streak = streaks.get(key)
         if streak and streak["runs"] < config.checks.failures_before_alert:
             # A failed night is the portal's bad luck, not news: the last verdict stands
@@ -257,7 +273,7 @@ def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Fi
     for agency_id, current in store.current_reports(agency_ids):
         subject = facts(shared.agencies[agency_id])
         reports: dict[int, Report] = {}
-        for year in sorted(shared.years[agency_id]):
+        for year in shared.years.get(agency_id, ()):
             report = current.get(year)
             if report is None:
                 state, url, reason = shared.publications[(agency_id, year)]
@@ -275,32 +291,42 @@ def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Fi
     return findings
 
 
-# (agency_id, printed agency, (section, other agency, similarity) of its copied sections)
-Copies = tuple[int, str | None, tuple[tuple[str, str, float], ...]]
+# (position in the year's roster, agency_id, printed agency, (section, other agency, similarity)
+# of its copied sections); a roster is the same in every section: the year's current reports.
+Copies = tuple[int, int, str | None, tuple[tuple[str, str, float], ...]]
 
 
 def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> list[Copies]:
     """X05's matches over one year's roster in one section (a task each: the sections' indexes
-    are apart, and a national year is the longest task); only that section is read."""
+    are apart, and a national year is the longest task); only that section is read. Only the
+    reports with a copied section come back: the main process holds every task's result until
+    its turn, and a national roster's "nothing" was 30 MB of it."""
     year, section = year_section
-    roster = [
-        (agency_id, shared.agencies[agency_id], Report(agency=printed, year=year, sections=sections))
-        for agency_id, printed, sections in store.current_sections(year, (section,))
-        if agency_id in shared.agencies
+    roster: list[tuple[int, str | None]] = []  # (agency_id, printed agency) by position; the texts are not kept
+
+    def reports() -> Iterator[tuple[str, Report]]:
+        for agency_id, printed, sections in store.current_sections(year, (section,)):
+            if agency_id in shared.agencies:
+                roster.append((agency_id, printed))
+                yield shared.agencies[agency_id].name, Report(agency=printed, year=year, sections=sections)
+
+    finder = CopyFinder(reports(), (section,))
+    return [
+        (position, agency_id, printed, copies)
+        for position, (agency_id, printed) in enumerate(roster)
+        if (copies := finder.roster_copies(position))
     ]
-    finder = CopyFinder(((agency.name, report) for _, agency, report in roster), (section,))
-    return [(agency_id, report.agency, finder.copies(report, facts(agency))) for agency_id, agency, report in roster]
 
 
 def _copy_findings(year: int, by_section: list[list[Copies]], shared: _Shared) -> list[Finding]:
     """X05's findings of one year, each report's sections in COPY_SECTIONS' order, in the roster's order."""
-    found: dict[int, tuple[str | None, list[tuple[str, str, float]]]] = {}
+    found: dict[int, tuple[int, str | None, list[tuple[str, str, float]]]] = {}  # by position in the roster
     for copies in by_section:
-        for agency_id, printed, matches in copies:
-            found.setdefault(agency_id, (printed, []))[1].extend(matches)
+        for position, agency_id, printed, matches in copies:
+            found.setdefault(position, (agency_id, printed, []))[2].extend(matches)
     return [
         finding
-        for agency_id, (printed, matches) in found.items()
+        for agency_id, printed, matches in (found[position] for position in sorted(found))
         for finding in copies_found(Report(agency=printed, year=year), tuple(matches), facts(shared.agencies[agency_id]))
     ]
 

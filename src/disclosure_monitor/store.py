@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -1011,6 +1011,11 @@ class Store:
             )
         )
 
+    def verdicts(self) -> Iterator[tuple[int, int, str, str | None, str | None]]:
+        """(agency_id, year, state, url, reason) of every current outcome, as the audit reads them:
+        streamed tuples, not the rows of `outcomes` (a national store's 100,000 dicts were half the audit's memory)."""
+        yield from self._conn.execute("SELECT agency_id, year, state, url, reason FROM outcomes")
+
     def failure_streaks(self, failing: Iterable[str]) -> dict[tuple[int, int], dict[str, Any]]:
         """Every agency × year whose latest outcome is one of the `failing` states, keyed by
         (agency_id, year): `since` (when the failures began, across changes between failing
@@ -1044,7 +1049,7 @@ class Store:
         scope: Scope,
         findings: Iterable[Finding],
         now: datetime | None = None,
-        inputs: Mapping[int, tuple[str, list[int]]] | None = None,
+        inputs: Mapping[int, tuple[str, Sequence[int]]] | None = None,
     ) -> dict[str, int]:
         """Make the stored findings of `scope` agree with what the checks just raised.
 

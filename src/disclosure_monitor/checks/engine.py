@@ -7,7 +7,7 @@ they say by their message templates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
 from typing import Any
@@ -103,39 +103,40 @@ def _names(name: str | None, report: Report) -> tuple[str, ...]:
 class CopyFinder:
     """One year's reports of many agencies, indexed once, to look for copied sections (X05).
 
-    Build it from the year's roster and call `check` per report: the cost is one
-    shingling per section plus exact comparisons with the few candidates the prefix
-    index yields (see `similarity`), not a comparison with every other report. A report
-    of the roster, checked under the name it was indexed with, gets the matches found
-    while indexing; any other is looked up.
+    Build it from the year's roster and ask `roster_copies` per position (or `check` any
+    report): the cost is one shingling per section plus exact comparisons with the few
+    candidates the prefix index yields (see `similarity`), not a comparison with every
+    other report. The reports are read once and not kept: a national roster's reports
+    were a third of an X05 worker's memory.
     """
 
     def __init__(self, reports: Iterable[tuple[str, Report]], sections: tuple[str, ...] = COPY_SECTIONS) -> None:
         """`sections`: the ones compared (a roster may be split by section over processes)."""
-        reports = list(reports)
-        self._roster = [(report, _names(name, report)) for name, report in reports]
-        self._positions = {id(report): position for position, (report, _) in enumerate(self._roster)}
-        self._indexes = {
-            section: CopyIndex(((name, r.sections.get(section, ""), _names(name, r)) for name, r in reports), COPY_THRESHOLD)
-            for section in sections
-        }
+        self._names: list[tuple[str, ...]] = []  # by position in the roster
+        self._indexes = {section: CopyIndex(threshold=COPY_THRESHOLD) for section in sections}
+        for name, report in reports:
+            names = _names(name, report)
+            self._names.append(names)
+            for section, index in self._indexes.items():
+                index.add(name, report.sections.get(section, ""), names)
 
-    def _matches(self, section: str, report: Report, names: tuple[str, ...]) -> list[Match]:
-        position = self._positions.get(id(report))
-        if position is not None and self._roster[position] == (report, names):
-            return self._indexes[section].matches(position)
-        return self._indexes[section].similar(report.sections.get(section, ""), names)
+    def _found(self, matches: Callable[[str, CopyIndex], list[Match]], names: tuple[str, ...]) -> tuple[tuple[str, str, float], ...]:
+        return tuple(
+            (section, match.label, match.score)
+            for section, index in self._indexes.items()
+            for match in matches(section, index)
+            if match.label not in names
+        )
+
+    def roster_copies(self, position: int) -> tuple[tuple[str, str, float], ...]:
+        """`copies` of the roster's report at `position`, checked under the name it was indexed
+        with: the matches found while indexing, not looked up again."""
+        return self._found(lambda _, index: index.matches(position), self._names[position])
 
     def copies(self, report: Report, agency: AgencyFacts | None = None) -> tuple[tuple[str, str, float], ...]:
         """(section, other agency, similarity) of each section another agency's is too like."""
-        own = agency.name if agency else report.agency
-        names = _names(own, report)
-        return tuple(
-            (section, match.label, match.score)
-            for section in self._indexes
-            for match in self._matches(section, report, names)
-            if match.label not in names
-        )
+        names = _names(agency.name if agency else report.agency, report)
+        return self._found(lambda section, index: index.similar(report.sections.get(section, ""), names), names)
 
     def check(self, report: Report, agency: AgencyFacts | None = None) -> list[Finding]:
         return copies_found(report, self.copies(report, agency), agency)

@@ -328,7 +328,7 @@ def old_format(s: Subject) -> Iterable[Hit]:
 
 def _names(s: Subject) -> tuple[str, ...]:
     """The names to mask, sorted and once each: a year's text compared with the year before
-    and then with the year after is then masked and shingled once (`shingles` caches it)."""
+    and then with the year after is then masked and shingled once (`similarity` caches it)."""
     return tuple(sorted({n for n in (s.agency_name, s.report.agency, s.previous.agency if s.previous else None) if n}))
 
 

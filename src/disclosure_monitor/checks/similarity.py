@@ -23,13 +23,17 @@ so every text overlaps every other): indexing and checking cost 0.3–0.7 ms per
 1,000, 4,000 and 16,000 texts a year; with the prefix filter alone it was 7.3 ms at 1,000
 and 16 ms at 2,000, growing with the year's size (all-pairs), and it reported 138
 accidental pairs among 2,000 texts that share nothing but the simulator's sentences.
+Memory: one X05 task over a year's roster of one section of 27,000 agencies (s1)
+added 107 MB to its process when the index kept each raw text and `shingles` cached
+2048 gram sets; 20 MB once it keeps masked texts only and caches no gram set.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,15 +78,13 @@ def masked(text: str, names: Iterable[str] = ()) -> str:
     return _NUMBERS.sub("", _HEADINGS.sub("", out))
 
 
-@lru_cache(maxsize=2048)
 def shingles(text: str, names: tuple[str, ...] = ()) -> Shingles | None:
-    """The 5-gram set of the masked text, or None when it is too short to judge.
-
-    Cached by text: the same section is compared with many others in one run.
-    """
+    """The 5-gram set of the masked text, or None when it is too short to judge."""
     flat = masked(text, names)
-    if len(flat) < MIN_CHARS:
-        return None
+    return _grams(flat) if len(flat) >= MIN_CHARS else None
+
+
+def _grams(flat: str) -> Shingles:
     return frozenset([flat[i : i + GRAM] for i in range(len(flat) - GRAM + 1)])
 
 
@@ -92,9 +94,8 @@ def jaccard(a: Shingles, b: Shingles) -> float:
 
 
 # An agency's texts, compared year with year before (X03, X04), are each needed twice in a
-# row: a few kept suffice, and whole texts (≈ 80 KB of grams each) then do not fill `shingles`'
-# cache, which a year's roster of sections needs (it held 2048 of them: ≈ 160 MB).
-_pair_shingles = lru_cache(maxsize=16)(shingles.__wrapped__)
+# row: a few kept suffice (a whole text's grams are ≈ 80 KB).
+_pair_shingles = lru_cache(maxsize=16)(shingles)
 
 
 def similarity(a: str, b: str, names: tuple[str, ...] = ()) -> float | None:
@@ -115,55 +116,76 @@ class CopyIndex:
     """Labelled texts, indexed once, for "which of them is ≥ `threshold` similar to this one?".
 
     Similarity here is `jaccard` of the texts' own grams: their shingles less the grams
-    more than `boilerplate` indexed texts contain (see the module's doc). Memory stays
-    small: an entry keeps its text and size; the index keeps the prefix grams, the
-    boilerplate grams and the frequency of grams that several texts share. A candidate's
-    gram set is rebuilt on demand (`shingles` caches the recent ones).
+    more than `boilerplate` indexed texts contain (see the module's doc). Texts are `add`ed,
+    then queried; the first query indexes them. Memory stays small: an entry keeps its
+    masked text (a third of a section, and no names or numbers to mask again), from which
+    a candidate's grams are cut again on demand (cheap: no masking), and its size; the
+    index keeps the prefix grams' postings (arrays of entry numbers), the boilerplate
+    grams and the frequency of grams that several texts share. No gram set of a text is
+    kept: `shingles`' cache of them (≈ 60 MB) was a national X05 worker's largest part.
 
     While indexing, each text is compared with those indexed before it (All-Pairs), so the
     matches of every indexed text are known at the end (`matches`) without shingling it
-    again: in a year's roster, larger than `shingles`' cache, asking `similar` for each
-    text cost a third of X05.
+    again. Grams are ranked rarest first, then by the gram itself: a total order that does
+    not depend on the process' hash seed (the prefix filter is exact for any fixed order,
+    so the matches and scores do not depend on it either).
     """
 
     def __init__(
-        self, texts: Iterable[tuple[str, str, tuple[str, ...]]], threshold: float, boilerplate: int = BOILERPLATE
+        self, texts: Iterable[tuple[str, str, tuple[str, ...]]] = (), threshold: float = 0.9, boilerplate: int = BOILERPLATE
     ) -> None:
-        """`texts`: (label, text, names to mask) triples."""
+        """`texts`: (label, text, names to mask) triples; more can be `add`ed before the first query."""
         self.threshold = threshold
-        shingled: list[tuple[int, str, str, tuple[str, ...]]] = []
-        df: Counter[str] = Counter()
-        for position, (label, text, names) in enumerate(texts):
-            if grams := shingles(text, names):
-                shingled.append((position, label, text, names))
-                df.update(grams)
-        self._boilerplate = frozenset(gram for gram, n in df.items() if n > boilerplate)
+        self._limit = boilerplate
+        self._added: list[tuple[int, str, str]] | None = []  # (position, label, masked text) until indexed
+        self._count = 0  # texts added, long enough or not
+        self._counts: Counter[str] = Counter()  # in how many added texts each gram is
+        for label, text, names in texts:
+            self.add(label, text, names)
+
+    def add(self, label: str, text: str, names: tuple[str, ...] = ()) -> None:
+        """Add a text (its position is the number added before it); only before the first query."""
+        assert self._added is not None, "texts are added before the index is queried"
+        flat = masked(text, names)
+        if len(flat) >= MIN_CHARS:
+            self._added.append((self._count, label, flat))
+            self._counts.update(_grams(flat))
+        self._count += 1
+
+    def _index(self) -> None:
+        """Drop the boilerplate, then index every added text, finding its matches among those before it."""
+        if self._added is None:
+            return
+        added, self._added = self._added, None
+        df, self._counts = self._counts, Counter()
+        self._boilerplate = frozenset(gram for gram, n in df.items() if n > self._limit)
         # rarest first, so that the grams most texts share rarely make candidates;
-        # grams of one text only all rank 0, ordered by hash
-        self._df = {gram: n for gram, n in df.items() if 1 < n <= boilerplate}
+        # grams of one text only all rank 0, ordered by the gram
+        self._df = {gram: n for gram, n in df.items() if 1 < n <= self._limit}
         del df
-        self._entries: list[tuple[str, str, tuple[str, ...]]] = []
+        self._entries: list[tuple[str, str]] = []  # (label, masked text)
         self._sizes: list[int] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        self._matches: dict[int, list[Match]] = {}  # by the text's position in `texts`
-        positions: list[int] = []  # each entry's position in `texts`
-        for position, label, text, names in shingled:
-            if own := self._own(text, names):
+        self._postings: dict[str, array[int]] = {}
+        self._matches: dict[int, list[Match]] = {}  # by the text's position in what was added
+        positions: list[int] = []  # each entry's position
+        for position, label, flat in added:
+            if own := self._own(flat):
                 prefix = self._prefix(own)
                 mine = self._matches[position] = []
-                for entry, score in self._verified(own, {e for gram in prefix for e in self._postings[gram]}):
+                candidates = {e for gram in prefix for e in self._postings.get(gram, ())}
+                for entry, score in self._verified(own, candidates):
                     mine.append(Match(self._entries[entry][0], score))
                     self._matches[positions[entry]].append(Match(label, score))
                 for gram in prefix:
-                    self._postings[gram].append(len(self._entries))
-                self._entries.append((label, text, names))
+                    self._postings.setdefault(gram, array("I")).append(len(self._entries))
+                self._entries.append((label, flat))
                 self._sizes.append(len(own))
                 positions.append(position)
 
-    def _own(self, text: str, names: tuple[str, ...]) -> Shingles | None:
-        """The text's grams less boilerplate; None when too little is left to judge."""
-        grams = shingles(text, names)
-        if grams is None or not self._boilerplate:
+    def _own(self, flat: str) -> Shingles | None:
+        """The masked text's grams less boilerplate; None when too little is left to judge."""
+        grams = _grams(flat)
+        if not self._boilerplate:
             return grams
         own = grams - self._boilerplate
         if len(own) < len(grams) and len(own) + GRAM - 1 < MIN_CHARS:
@@ -173,15 +195,14 @@ class CopyIndex:
     def _prefix(self, grams: Shingles) -> list[str]:
         size = len(grams) - math.ceil(self.threshold * len(grams)) + 1
         df = self._df
-        return sorted(grams, key=lambda g: (df.get(g, 0), hash(g)))[:size]
+        return sorted(grams, key=lambda g: (df.get(g, 0), g))[:size]
 
     def _verified(self, grams: Shingles, candidates: Iterable[int]) -> Iterator[tuple[int, float]]:
         """(entry, score) of the `candidates` at or above the threshold."""
         for entry in candidates:
             if min(len(grams), self._sizes[entry]) < self.threshold * max(len(grams), self._sizes[entry]):
                 continue
-            _, other_text, other_names = self._entries[entry]
-            other = self._own(other_text, other_names)
+            other = self._own(self._entries[entry][1])
             assert other is not None  # indexed only when it had enough of its own
             score = jaccard(grams, other)
             if score >= self.threshold:
@@ -189,7 +210,9 @@ class CopyIndex:
 
     def similar(self, text: str, names: tuple[str, ...] = ()) -> list[Match]:
         """Indexed texts at or above the threshold, most similar first."""
-        grams = self._own(text, names)
+        self._index()
+        flat = masked(text, names)
+        grams = self._own(flat) if len(flat) >= MIN_CHARS else None
         if grams is None:
             return []
         candidates = {e for gram in self._prefix(grams) for e in self._postings.get(gram, ())}
@@ -197,6 +220,7 @@ class CopyIndex:
         return sorted(matches, key=lambda m: (-m.score, m.label))
 
     def matches(self, position: int) -> list[Match]:
-        """What `similar` says of the indexed text at `position` in `texts` (with its own names),
+        """What `similar` says of the text added at `position` (with its own names),
         less the text itself, most similar first."""
+        self._index()
         return sorted(self._matches.get(position, ()), key=lambda m: (-m.score, m.label))
