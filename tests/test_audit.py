@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-
 import sqlite3
 from collections import defaultdict
 from dataclasses import replace

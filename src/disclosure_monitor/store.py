@@ -1001,7 +1001,7 @@ class Store:
                     )
 
     def outcomes(self, agency_id: int | None = None) -> list[dict[str, Any]]:
-        """Current outcomes with the agency's name and kind, for the publication checks."""
+        """Current outcomes with the agency's name and kind, as rows (the audit streams `verdicts` instead)."""
         where, params = ("WHERE o.agency_id = ?", [agency_id]) if agency_id is not None else ("", [])
         return list(
             self.db.query(

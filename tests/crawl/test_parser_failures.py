@@ -72,7 +72,8 @@ def test_a_document_that_failed_to_parse_is_not_fetched_again_until_its_recheck(
                 sim.log.clear()
                 summary = crawl_run.crawl(config, store, TODAY, backoff_base=BACKOFF)
                 verdict = next(o for o in summary.outcomes if (o.agency, o.year) == (victim.agency, victim.year))
-                runs.append((verdict.state, verdict.reason, urlsplit(victim.document_url).path in {e["path"] for e in sim.requests}))
+                asked = urlsplit(victim.document_url).path in {e["path"] for e in sim.requests}
+                runs.append((verdict.state, verdict.reason, asked))
     first, same_day, due = runs
     assert first == (same_day[0], same_day[1], True) and first[0] == "parse_error"
     assert not same_day[2]  # not asked again the same day
