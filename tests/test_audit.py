@@ -175,28 +175,58 @@ def test_a_run_re_evaluates_what_changed_and_keeps_the_rest_as_a_full_check_woul
     run.close(), check.close()
 
 
-def test_a_run_skips_unchanged_agencies_and_check_does_not(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A stored report never changes, so a cell altered behind the program's back is one the
-    next `run` does not look at again; `check` looks at everything."""
+def _audited(caplog: pytest.LogCaptureFixture) -> int:
+    """How many agencies the last audit evaluated, from its `audited` log event."""
+    return next(r.fields["agencies"] for r in reversed(caplog.records) if r.getMessage() == "audited")  # type: ignore[attr-defined]
+
+
+def _open(findings: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+    return {(f["agency_id"], f["year"], f["check_id"], f["message_zh"]) for f in findings if f["resolved_at"] is None}
+
+
+def test_check_keeps_what_nothing_changed_and_check_full_evaluates_everything(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     _, config, store, _, _, _, _ = cycle
-    run = _copy(store, tmp_path / "run")
-    audit(config, run, TODAY, NOW)
-    agency_id, _ = _reported(run, 2024)[0]
-    with run.db.conn:  # figures are one JSON list a report, positions by its layout (store schema 4)
-        report_id, layout, vals = run.db.conn.execute(
+    kept, full = _copy(store, tmp_path / "kept"), _copy(store, tmp_path / "full")
+    caplog.set_level("INFO", logger="disclosure_monitor.audit")
+    counts = audit(config, kept, TODAY, NOW, incremental=True)
+    assert _audited(caplog) == 0
+    assert counts == audit(config, full, TODAY, NOW) and counts["seen"] > 0
+    assert _audited(caplog) == len(config.agencies)
+    assert _findings(kept) == _findings(full)
+    kept.close(), full.close()
+
+
+def test_a_figure_edited_or_a_finding_deleted_by_hand_is_looked_at_again_by_the_next_audit(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The audit keeps the findings of agencies whose inputs did not change; a change made to
+    the store by other hands (an SQL session) must not hide behind that (schema 6's triggers)."""
+    _, config, store, _, _, _, _ = cycle
+    edited = _copy(store, tmp_path / "edited")
+    audit(config, edited, TODAY, NOW)
+    agency_id, _ = _reported(edited, 2024)[0]
+    with edited.db.conn:  # figures are one JSON list a report, positions by its layout (store schema 4)
+        report_id, layout, vals = edited.db.conn.execute(
             """SELECT c.report_id, l.keys, c.vals FROM figure_cells c JOIN figure_layouts l ON l.id = c.layout_id
             WHERE c.report_id = (SELECT id FROM reports WHERE agency_id = ? AND year = 2024 AND is_current)""",
             (agency_id,),
         ).fetchone()
         vals = json.loads(vals)
         vals[json.loads(layout)["apply.new.total"]] += 7
-        run.db.conn.execute("UPDATE figure_cells SET vals = ? WHERE report_id = ?", (json.dumps(vals), report_id))
-    before = _findings(run)
-    counts = audit(config, run, TODAY, NOW + timedelta(days=1), incremental=True)
-    assert counts == {"new": 0, "seen": len([f for f in before if f["resolved_at"] is None]), "reopened": 0, "resolved": 0}
-    assert [{**f, "last_seen": None} for f in _findings(run)] == [{**f, "last_seen": None} for f in before]
-    assert audit(config, run, TODAY, NOW + timedelta(days=2))["new"] > 0
-    run.close()
+        edited.db.conn.execute("UPDATE figure_cells SET vals = ? WHERE report_id = ?", (json.dumps(vals), report_id))
+    full = _copy(edited, tmp_path / "full")
+    caplog.set_level("INFO", logger="disclosure_monitor.audit")
+    counts = audit(config, edited, TODAY, NOW + timedelta(days=1), incremental=True)
+    assert _audited(caplog) == 1
+    assert counts == audit(config, full, TODAY, NOW + timedelta(days=1)) and counts["new"] > 0
+    assert _open(_findings(edited)) == _open(_findings(full))
+    assert any(f["agency_id"] == agency_id and f["check_id"].startswith("A") and f["first_seen"] == (NOW + timedelta(days=1)).isoformat() for f in _findings(edited))
+
+    with edited.db.conn:
+        deleted = edited.db.conn.execute("DELETE FROM findings WHERE agency_id = ? RETURNING check_id", (agency_id,)).fetchall()
+    assert deleted
+    audit(config, edited, TODAY, NOW + timedelta(days=2), incremental=True)
+    assert _audited(caplog) == 1
+    assert _open(_findings(edited)) == _open(_findings(full))
+    edited.close(), full.close()
 
 
 def test_a_run_on_another_day_judges_the_deadlines_as_a_full_check_would(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -63,10 +63,11 @@ def test_dismissed_findings_stay_dismissed_when_checked_again(config: Path, caps
     main(["ingest", "-c", str(config), str(source), "--agency", "赣县区融媒体中心", "--year", "2023", "--today", "2024-06-01"])
     d01 = next(f for f in findings(config, capsys) if f["check_id"] == "D01")
     assert main(["dismiss", "-c", str(config), str(d01["id"]), "--reason", "落款年份笔误，已电话核实"]) == 0
-    assert main(["check", "-c", str(config), "--today", "2024-06-02"]) == 0
-    after = {f["id"]: f for f in findings(config, capsys)}
-    assert after[d01["id"]]["dismissed_reason"] == "落款年份笔误，已电话核实"
-    assert d01["id"] not in {f["id"] for f in findings(config, capsys, "--open")}
+    for full in ([], ["--full"]):  # kept as last evaluated, and evaluated again
+        assert main(["check", "-c", str(config), "--today", "2024-06-02", *full]) == 0
+        after = {f["id"]: f for f in findings(config, capsys)}
+        assert after[d01["id"]]["dismissed_reason"] == "落款年份笔误，已电话核实"
+        assert d01["id"] not in {f["id"] for f in findings(config, capsys, "--open")}
 
 
 def test_a_bad_configuration_is_exit_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,12 +5,13 @@ reads them back, asks the checks (which never see the store) about each report, 
 pair of years, each agency's history, each year's roster and each crawl outcome, and
 syncs the result: new findings are added, ones seen again updated, ones gone resolved.
 
-A `run` (`incremental`) evaluates only the agencies whose inputs changed since the last
-audit: their current reports (a stored report never changes, so its id stands for it),
+A `run` or a `check` (`incremental`) evaluates only the agencies whose inputs changed since
+the last audit: their current reports (this program never changes a stored report, so its id
+stands for it; a change by other hands drops the agency's inputs, by trigger, schema 6),
 the crawl verdicts that speak for years without one, whether those years are past their
 deadline, the agency's configured facts, the check settings and the checks' code (`code_fingerprint`). The
 others' findings stand. X05 compares agencies with each other, so it runs again for
-every year in which any agency's inputs changed. `check` evaluates everything.
+every year in which any agency's inputs changed. `check --full` evaluates everything.
 
 Many agencies are evaluated in worker processes, a chunk of agencies or a year's X05 at a
 time, each reading the store through its own read-only connection; the findings come back

@@ -90,7 +90,7 @@ def _progress(config: Config, today: date) -> Iterator[Callable[[Outcome], None]
 def cmd_check(args: argparse.Namespace) -> int:
     """Re-run every check on what is stored, without crawling."""
     config = load_config(args.config)
-    counts = service.check_cycle(config, args.today or service.today_in(config))
+    counts = service.check_cycle(config, args.today or service.today_in(config), full=args.full)
     print("findings: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     return 0
 
@@ -288,6 +288,13 @@ def _today_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--today", type=date.fromisoformat, help="the date to act as today (ISO 8601), for deadlines")
 
 
+def _check_args(p: argparse.ArgumentParser) -> None:
+    _today_arg(p)
+    p.add_argument(
+        "--full", action="store_true", help="evaluate every agency, even those whose inputs did not change since the last audit"
+    )
+
+
 def _findings_args(p: argparse.ArgumentParser) -> None:
     _config_arg(p)
     p.add_argument("--open", action="store_true", help="only findings not resolved or dismissed")
@@ -327,7 +334,7 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: dict[str, Command] = {
     "run": (cmd_run, _today_arg),
-    "check": (cmd_check, _today_arg),
+    "check": (cmd_check, _check_args),
     "findings": (cmd_findings, _findings_args),
     "dismiss": (cmd_dismiss, _dismiss_args),
     "ingest": (cmd_ingest, _ingest_args),

@@ -66,10 +66,12 @@ def run_cycle(config: Config, today: date, progress: Callable[[Outcome], None] |
     return summary
 
 
-def check_cycle(config: Config, today: date) -> dict[str, int]:
-    """Every check again over what is stored, without crawling."""
+def check_cycle(config: Config, today: date, full: bool = False) -> dict[str, int]:
+    """Every check again over what is stored, without crawling. The findings of agencies
+    whose inputs did not change since the last audit stand (they would be raised the same);
+    `full` evaluates every agency anyway."""
     with store_lock(config.store.path, "check"), open_store(config) as store:
-        return audit(config, store, today)
+        return audit(config, store, today, incremental=not full)
 
 
 def digest_cycle(config: Config, today: date, lang: str | None = None) -> list[DeliveryResult]:

@@ -238,6 +238,41 @@ CREATE TABLE audit_inputs (
 );
 """
 
+# Version 6: a report, its figures or text, or a finding, changed or removed other than by this
+# program (this program only adds reports and findings, and supersedes a report by a new one,
+# which changes the audit's inputs anyway) makes its agency's findings stale: they are
+# evaluated again at the next audit, so `check` can keep what nothing touched.
+SCHEMA_6 = """
+CREATE TRIGGER audit_stale_report AFTER UPDATE ON reports
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id IN (OLD.agency_id, NEW.agency_id);
+END;
+CREATE TRIGGER audit_stale_report_removed AFTER DELETE ON reports
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
+END;
+CREATE TRIGGER audit_stale_figures AFTER UPDATE ON figure_cells
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id IN (SELECT agency_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
+END;
+CREATE TRIGGER audit_stale_figures_removed AFTER DELETE ON figure_cells
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id = (SELECT agency_id FROM reports WHERE id = OLD.report_id);
+END;
+CREATE TRIGGER audit_stale_text AFTER UPDATE ON report_texts
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id IN (SELECT agency_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
+END;
+CREATE TRIGGER audit_stale_text_removed AFTER DELETE ON report_texts
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id = (SELECT agency_id FROM reports WHERE id = OLD.report_id);
+END;
+CREATE TRIGGER audit_stale_finding_removed AFTER DELETE ON findings
+BEGIN
+    DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
+END;
+"""
+
 
 def _schema_4(conn: sqlite3.Connection) -> None:
     """SCHEMA_4, moving every stored report's figures and text into the compact form."""
@@ -262,7 +297,7 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6)
 
 # What a document's row says about its latest fetch, refreshed when the same bytes come again.
 REFETCHED = ("final_url", "fetched_at", "http_status", "content_type", "encoding", "etag", "last_modified")
