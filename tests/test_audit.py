@@ -196,6 +196,29 @@ def test_check_keeps_what_nothing_changed_and_check_full_evaluates_everything(cy
     kept.close(), full.close()
 
 
+def test_a_verdict_that_changed_re_checks_its_agency_but_compares_no_year_again(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """X05 reads the year's reports only: a crawl verdict of one agency (a column that failed
+    tonight) must not compare a whole national year again, nor drop its X05 findings."""
+    _, config, store, _, _, _, _ = cycle
+    (copier, _), (original, _), *_ = _reported(store, 2024)
+    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
+    run, check = _copy(store, tmp_path / "run"), _copy(store, tmp_path / "check")
+    for copy_ in (run, check):
+        _edit(copy_, copier, original, failing)
+        audit(config, copy_, TODAY, NOW)
+        copy_.record_outcome(original, 2019, "network_error", url="http://example.test/column/", reason="timeout")
+    assert any(f["agency_id"] == original and f["check_id"] == "X05" and f["resolved_at"] is None for f in _findings(run))
+    caplog.set_level("INFO", logger="disclosure_monitor.audit")
+    caplog.clear()
+    later = NOW + timedelta(days=1)
+    assert audit(config, run, TODAY, later, incremental=True) == audit(config, check, TODAY, later)
+    audited = [r.fields for r in caplog.records if r.getMessage() == "audited"]  # type: ignore[attr-defined]
+    assert audited[0]["agencies"] == 1 and audited[0]["copy_years"] == ""
+    assert audited[1]["copy_years"] != ""
+    assert _findings(run) == _findings(check)
+    run.close(), check.close()
+
+
 def test_a_figure_edited_or_a_finding_deleted_by_hand_is_looked_at_again_by_the_next_audit(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     """The audit keeps the findings of agencies whose inputs did not change; a change made to
     the store by other hands (an SQL session) must not hide behind that (schema 6's triggers)."""

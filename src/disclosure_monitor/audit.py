@@ -9,9 +9,11 @@ A `run` or a `check` (`incremental`) evaluates only the agencies whose inputs ch
 the last audit: their current reports (this program never changes a stored report, so its id
 stands for it; a change by other hands drops the agency's inputs, by trigger, schema 6),
 the crawl verdicts that speak for years without one, whether those years are past their
-deadline, the agency's configured facts, the check settings and the checks' code (`code_fingerprint`). The
-others' findings stand. X05 compares agencies with each other, so it runs again for
-every year in which any agency's inputs changed. `check --full` evaluates everything.
+deadline, the agency's configured facts, the check settings and the checks' code
+(`code_fingerprint`). The others' findings stand. X05 compares agencies with each other,
+so it runs again for every year whose roster changed: a current report, the facts of an
+agency with one, the settings or the code. A verdict or a deadline that changed for one
+agency does not compare a whole national year again. `check --full` evaluates everything.
 
 Many agencies are evaluated in worker processes, a chunk of agencies or a year's X05 at a
 time, each reading the store through its own read-only connection; the findings come back
@@ -52,7 +54,7 @@ from .checks.predicates import CRAWL_FAILURES
 from .config import Agency, Config
 from .log import event
 from .model import Finding, Report
-from .store import Store, Unchanged
+from .store import AuditInputs, Store, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,9 @@ def audit(
     `PARALLEL_FROM` agencies to check); the findings do not depend on it."""
     ids = store.upsert_agencies(config.agencies)
     years, publications, inputs = _state(config, store, ids, today)
-    changed, copy_years = _changes(inputs, store.audit_inputs() if incremental else {})
+    before = store.audit_inputs() if incremental else AuditInputs({}, {})
+    changed = {agency_id for agency_id, fingerprint in inputs.agencies.items() if before.agencies.get(agency_id) != fingerprint}
+    copy_years = {year for year, fingerprint in inputs.rosters.items() if before.rosters.get(year) != fingerprint}
 
     checked = [ids[agency.name] for agency in config.agencies if ids[agency.name] in changed]
     if processes is None:
@@ -103,11 +107,14 @@ def audit(
         histories=store.changed_reports(),
         today=today,
     )
-    kept = frozenset(inputs.keys() - changed)
-    scope = Unchanged(agencies=kept, copy_checks=COPY_CHECKS, copy_years=frozenset(copy_years))
+    scope = Unchanged(
+        agencies=frozenset(inputs.agencies.keys() - changed),
+        copy_checks=COPY_CHECKS,
+        copy_years=frozenset(inputs.rosters.keys() - copy_years),
+    )
     findings = _in_order(tasks, _evaluate(tasks, store, shared, processes), shared)
     counts = store.sync_findings(scope, findings, now, inputs=inputs)
-    event(log, "audited", agencies=len(changed), of=len(inputs), copy_years=",".join(map(str, sorted(copy_years))))
+    event(log, "audited", agencies=len(changed), of=len(inputs.agencies), copy_years=",".join(map(str, sorted(copy_years))))
     return counts
 
 
@@ -178,17 +185,18 @@ def _run(task: _Task, store: Store, shared: _Shared) -> list[Any]:
 
 # An agency's years, sorted; agencies with the same years share one tuple (most have the same few).
 Years = tuple[int, ...]
-# {agency_id: (fingerprint of everything its checks read, years it has a report for)}
-Inputs = dict[int, tuple[str, Years]]
 
 
 def _state(
     config: Config, store: Store, ids: dict[str, int], today: date
-) -> tuple[dict[int, Years], dict[tuple[int, int], Publication], Inputs]:
+) -> tuple[dict[int, Years], dict[tuple[int, int], Publication], AuditInputs]:
     """Each agency's years with a report or a crawl outcome, the verdicts of the years without
-    a report (the only ones a check reads) and the audit's inputs. The current reports' ids
-    are needed for the fingerprints only, and dropped before the checks start (a worker
-    process inherits what the audit holds)."""
+    a report (the only ones a check reads) and the audit's inputs: each agency's (its facts, its
+    current reports' ids, the verdicts of its years without one and whether they are past their
+    deadline) and each year's roster's for X05 (every current report's id and its agency's
+    facts), both with the checks' code and settings. The current reports' ids are needed for
+    the fingerprints only, and dropped before the checks start (a worker process inherits
+    what the audit holds)."""
     current = store.current_report_ids()
     publications = _publications(store, config, current)
     shared: dict[Years, Years] = {}
@@ -198,28 +206,20 @@ def _state(
     years = {agency_id: shared.setdefault(y := tuple(sorted(found)), y) for agency_id, found in by_agency.items()}
     del by_agency
     program = _program(config)
-    inputs: Inputs = {}
+    agencies: dict[int, str] = {}
+    rosters: dict[int, Any] = defaultdict(lambda: hashlib.sha256(program.encode()))
     for agency in config.agencies:
         agency_id = ids[agency.name]
-        state: list[Any] = [program, astuple(facts(agency))]
+        subject = json.dumps([agency_id, astuple(facts(agency))], ensure_ascii=False)
+        state: list[Any] = [program, subject]
         for year in years.get(agency_id, ()):
             if (agency_id, year) in current:
                 state.append([year, current[(agency_id, year)]])
+                rosters[year].update(f"{subject}{current[(agency_id, year)]}\n".encode())
             else:
                 state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
-        fingerprint = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-        reported = tuple(y for y in years.get(agency_id, ()) if (agency_id, y) in current)
-        inputs[agency_id] = (fingerprint, shared.setdefault(reported, reported))
-    return years, publications, inputs
-
-
-def _changes(inputs: Inputs, before: dict[int, tuple[str, list[int]]]) -> tuple[set[int], set[int]]:
-    """The agencies whose inputs differ from `before` (the last audit's), and the years whose
-    X05 is to run again: every year in which such an agency, or one no longer configured, has a report."""
-    changed = {agency_id for agency_id, (fingerprint, _) in inputs.items() if before.get(agency_id, ("",))[0] != fingerprint}
-    copy_years = {year for agency_id in changed for year in inputs[agency_id][1]}
-    copy_years |= {year for agency_id in changed | (before.keys() - inputs.keys()) for year in before.get(agency_id, ("", []))[1]}
-    return changed, copy_years
+        agencies[agency_id] = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
+    return years, publications, AuditInputs(agencies, {year: h.hexdigest() for year, h in rosters.items()})
 
 
 def _publications(store: Store, config: Config, current: Container[tuple[int, int]]) -> dict[tuple[int, int], Publication]:

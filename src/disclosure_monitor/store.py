@@ -238,18 +238,31 @@ CREATE TABLE audit_inputs (
 );
 """
 
-# Version 6: a report, its figures or text, or a finding, changed or removed other than by this
-# program (this program only adds reports and findings, and supersedes a report by a new one,
-# which changes the audit's inputs anyway) makes its agency's findings stale: they are
-# evaluated again at the next audit, so `check` can keep what nothing touched.
+# Version 6: what each year's X05 was last evaluated from (`audit_rosters`), apart from the
+# agencies' other checks, so that a crawl verdict or a deadline that changed for one agency does
+# not compare a whole national year again. A report, its figures or text, or a finding changed
+# or removed other than by this program (which only adds reports and findings, and supersedes a
+# report by a new one, a change of the inputs anyway) drops the inputs of its agency and of its
+# year's roster: they are evaluated again at the next audit, so `check` can keep what nothing touched.
 SCHEMA_6 = """
+DROP TABLE audit_inputs;
+CREATE TABLE audit_inputs (
+    agency_id INTEGER PRIMARY KEY REFERENCES agencies (id),
+    fingerprint TEXT NOT NULL                    -- sha256 of everything its checks but X05 read
+);
+CREATE TABLE audit_rosters (
+    year INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL                    -- sha256 of what X05 read: the year's current reports and their agencies
+);
 CREATE TRIGGER audit_stale_report AFTER UPDATE ON reports
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id IN (OLD.agency_id, NEW.agency_id);
+    DELETE FROM audit_rosters WHERE year IN (OLD.year, NEW.year);
 END;
 CREATE TRIGGER audit_stale_report_removed AFTER DELETE ON reports
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
+    DELETE FROM audit_rosters WHERE year = OLD.year;
 END;
 CREATE TRIGGER audit_stale_figures AFTER UPDATE ON figure_cells
 BEGIN
@@ -262,14 +275,17 @@ END;
 CREATE TRIGGER audit_stale_text AFTER UPDATE ON report_texts
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id IN (SELECT agency_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
+    DELETE FROM audit_rosters WHERE year IN (SELECT year FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
 END;
 CREATE TRIGGER audit_stale_text_removed AFTER DELETE ON report_texts
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id = (SELECT agency_id FROM reports WHERE id = OLD.report_id);
+    DELETE FROM audit_rosters WHERE year = (SELECT year FROM reports WHERE id = OLD.report_id);
 END;
 CREATE TRIGGER audit_stale_finding_removed AFTER DELETE ON findings
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
+    DELETE FROM audit_rosters WHERE year = OLD.year;
 END;
 """
 
@@ -389,16 +405,18 @@ class Scope:
 
 @dataclass(frozen=True)
 class Unchanged(Scope):
-    """An audit that skipped the agencies whose inputs did not change: it covers everything
-    else. Their open findings stand (`last_seen` moves on) except those of `copy_checks` in
-    `copy_years`, which depend on other agencies' reports and were evaluated again."""
+    """An audit that skipped what did not change: the checks of `agencies` but `copy_checks`
+    (which compare agencies with each other), and `copy_checks` in `copy_years`. It covers
+    everything else; the open findings it skipped stand (`last_seen` moves on)."""
 
     agencies: frozenset[int] = frozenset()
     copy_checks: tuple[str, ...] = ()
     copy_years: frozenset[int] = frozenset()
 
     def keeps(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
-        return agency_id in self.agencies and not (check_id.startswith(self.copy_checks) and year in self.copy_years)
+        if check_id.startswith(self.copy_checks):
+            return year in self.copy_years
+        return agency_id in self.agencies
 
     def covers(self, agency_id: int | None, year: int | None, check_id: str) -> bool:
         return super().covers(agency_id, year, check_id) and not self.keeps(agency_id, year, check_id)
@@ -524,6 +542,14 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer
             buffer = ""
+
+
+class AuditInputs(NamedTuple):
+    """What an audit evaluated from, as sha256 fingerprints: each agency's checks but X05
+    ({agency_id: fingerprint}), and each year's X05 ({year: fingerprint})."""
+
+    agencies: Mapping[int, str]
+    rosters: Mapping[int, str]
 
 
 class Verdict(NamedTuple):
@@ -1084,15 +1110,15 @@ class Store:
         scope: Scope,
         findings: Iterable[Finding],
         now: datetime | None = None,
-        inputs: Mapping[int, tuple[str, Sequence[int]]] | None = None,
+        inputs: AuditInputs | None = None,
     ) -> dict[str, int]:
         """Make the stored findings of `scope` agree with what the checks just raised.
 
         New identity → inserted; seen again → last_seen and wording updated; resolved and
         firing again → reopened; open in scope but not raised → resolved; open and kept by
         the scope (`Scope.keeps`) → last_seen updated, counted as seen. Dismissed findings
-        stay dismissed. `inputs`, when given, replaces `audit_inputs` in the same transaction
-        ({agency_id: (fingerprint, years)}). Set-based: the raised findings go through one
+        stay dismissed. `inputs`, when given, replaces the stored audit inputs in the same
+        transaction. Set-based: the raised findings go through one
         temporary table, not a few queries each. Returns counts: new, seen, reopened, resolved.
         """
         stamp = _stamp(now)
@@ -1131,11 +1157,9 @@ class Store:
             conn.executemany("UPDATE findings SET resolved_at = ? WHERE id = ?", stale)
             conn.executemany("UPDATE findings SET last_seen = ? WHERE id = ?", kept)
             if inputs is not None:
-                conn.execute("DELETE FROM audit_inputs")
-                conn.executemany(
-                    "INSERT INTO audit_inputs (agency_id, fingerprint, years) VALUES (?, ?, ?)",
-                    ((agency_id, fingerprint, json.dumps(years)) for agency_id, (fingerprint, years) in inputs.items()),
-                )
+                for table, fingerprints in (("audit_inputs", inputs.agencies), ("audit_rosters", inputs.rosters)):
+                    conn.execute(f"DELETE FROM {table}")
+                    conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", fingerprints.items())
         return {"new": new, "seen": seen + len(kept), "reopened": reopened, "resolved": len(stale)}
 
     def _fire(self, scope: Scope, findings: Iterable[Finding]) -> None:
@@ -1172,10 +1196,12 @@ class Store:
             conn.execute("ROLLBACK")
             raise
 
-    def audit_inputs(self) -> dict[int, tuple[str, list[int]]]:
-        """What each agency's findings were last evaluated from: {agency_id: (fingerprint, years)}."""
-        rows = self._conn.execute("SELECT agency_id, fingerprint, years FROM audit_inputs")
-        return {agency_id: (fingerprint, json.loads(years)) for agency_id, fingerprint, years in rows}
+    def audit_inputs(self) -> AuditInputs:
+        """What the findings were last evaluated from (see `sync_findings`)."""
+        return AuditInputs(
+            dict(self._conn.execute("SELECT agency_id, fingerprint FROM audit_inputs")),
+            dict(self._conn.execute("SELECT year, fingerprint FROM audit_rosters")),
+        )
 
     def dismiss_finding(self, finding_id: int, reason: str, now: datetime | None = None) -> None:
         """A person judged the finding wrong or accepted; it leaves the digest for good."""
