@@ -9,6 +9,7 @@ a fresh process per stage makes peak RSS that stage's own.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -113,10 +114,11 @@ def _run(config: Any) -> dict[str, Any]:
     return run_cycle(config, TODAY).counts()
 
 
-def _check(config: Any) -> dict[str, Any]:
+def _check(config: Any, full: bool = False) -> dict[str, Any]:
+    """`check`: by default what changed since the last audit; `full`, every agency."""
     from disclosure_monitor.service import check_cycle
 
-    counts = check_cycle(config, TODAY)
+    counts = check_cycle(config, TODAY, full=full)
     return {f"findings_{k}": v for k, v in counts.items()}
 
 
@@ -143,7 +145,8 @@ def _digest(config: Any) -> dict[str, Any]:
 
 
 STAGES: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "crawl": _crawl, "run": _run, "audit": _audit, "check": _check, "digest": _digest
+    "crawl": _crawl, "run": _run, "audit": _audit, "check": _check,
+    "check-full": functools.partial(_check, full=True), "digest": _digest,
 }
 
 

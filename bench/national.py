@@ -1,4 +1,4 @@
-"""The national run on one machine: crawl, crawl again unchanged, check, digest, measured per stage.
+"""The national run on one machine: crawl, crawl again unchanged, check, check --full, digest, measured per stage.
 
 The simulator serves `scaled_scenario(agencies, hosts)` (about 33 agencies a host, as
 100,000 agencies over ~3,000 portals) from its own process; the politeness delay is
@@ -23,7 +23,7 @@ from harness import Stage, run_stage, simulator, store_size
 from disclosure_monitor.simulator import write_config
 
 AGENCIES_PER_HOST = 100_000 / 3_000
-STAGES = ("run", "run", "check", "digest")
+STAGES = ("run", "run", "check", "check-full", "digest")
 
 
 def national(agencies: int, hosts: int, delay: float, folder: Path) -> list[tuple[Stage, dict[str, float]]]:
@@ -42,7 +42,7 @@ def national(agencies: int, hosts: int, delay: float, folder: Path) -> list[tupl
 def line(stage: Stage, around: dict[str, float], reports: int) -> str:
     counts = stage.counts
     return (
-        f"{stage.name:7} {stage.wall:8.1f} {stage.cpu:8.1f} {stage.cpu_main:8.1f} {around['simulator_cpu']:8.1f} "
+        f"{stage.name:10} {stage.wall:8.1f} {stage.cpu:8.1f} {stage.cpu_main:8.1f} {around['simulator_cpu']:8.1f} "
         f"{reports / stage.wall:9.1f} {stage.rss_mb:8.0f} {stage.worker_rss_mb:8.0f} {around['db_mb']:8.1f} "
         f"{around['evidence_mb']:9.1f} {counts.get('requests', 0):9} {counts.get('bytes', 0) / 1e6:8.1f}"
     )
@@ -61,10 +61,10 @@ def main() -> None:
         stages = national(args.agencies, hosts, args.delay, args.keep or Path(temp))
     found = stages[0][0].counts["found"]
     print(f"{args.agencies} agencies on {hosts} hosts, delay {args.delay} s: {found} reports found")
-    print("stage     wall s    cpu s  main s  sim cpu s  reports/s  rss MB  worker MB   db MB  evidence MB  requests  MB fetched")
+    print("stage        wall s    cpu s  main s  sim cpu s  reports/s  rss MB  worker MB   db MB  evidence MB  requests  MB fetched")
     for stage, size in stages:
         print(line(stage, size, found))
-    first, second, check, digest = (stage for stage, _ in stages)
+    first, second, check, full, digest = (stage for stage, _ in stages)
     scale = args.national / args.agencies
     per_report = 1e3 / found
     print(
@@ -72,7 +72,7 @@ def main() -> None:
         f"simulator {stages[0][1]['simulator_cpu'] * per_report:.1f}\n"
         f"second run / first: time {second.wall / first.wall:.2f}, bytes {second.counts['bytes'] / first.counts['bytes']:.3f}\n"
         f"extrapolated to {args.national} agencies (x{scale:.0f}, linear): first run {first.wall * scale / 60:.0f} min, "
-        f"second {second.wall * scale / 60:.0f} min, check {check.wall * scale:.0f} s, digest {digest.wall * scale:.0f} s, "
+        f"second {second.wall * scale / 60:.0f} min, check {check.wall * scale:.0f} s (--full {full.wall * scale:.0f} s), digest {digest.wall * scale:.0f} s, "
         f"store {(stages[-1][1]['db_mb'] + stages[-1][1]['evidence_mb']) * scale / 1e3:.1f} GB"
     )
 

@@ -17,7 +17,7 @@ from national import STAGES, national  # noqa: E402
 @pytest.mark.slow
 def test_national_bench_small(tmp_path: Path) -> None:
     stages = national(1000, 30, 0.001, tmp_path)
-    (first, _), (second, _), (check, _), (digest, size) = stages
+    (first, _), (second, _), (check, _), (full, _), (digest, size) = stages
     assert [stage.name for stage, _ in stages] == list(STAGES)
     assert first.counts["reports_new"] > 2000  # ~3 wanted years each, ~8% unpublished
     # The unchanged second run fetches conditionally and parses nothing again; it asks every
@@ -25,6 +25,10 @@ def test_national_bench_small(tmp_path: Path) -> None:
     assert second.counts["reports_new"] == second.counts["reports_changed"] == 0
     assert 0 < second.counts["not_modified"] and second.counts["requests"] < 0.5 * first.counts["requests"]
     assert second.counts["bytes"] < 0.1 * first.counts["bytes"]
-    assert check.counts["findings_seen"] > 0 and check.counts["findings_new"] == 0
+    # check, then check --full, find what the second run left: nothing new, nothing resolved
+    for checked in (check, full):
+        assert checked.counts["findings_seen"] > 0
+        assert checked.counts["findings_new"] == checked.counts["findings_resolved"] == 0
+    assert check.counts["findings_seen"] == full.counts["findings_seen"]
     assert digest.counts["digest_bytes"] > 0
     assert size["db_mb"] > 0 and size["evidence_mb"] > 0
