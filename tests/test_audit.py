@@ -219,6 +219,22 @@ def test_a_verdict_that_changed_re_checks_its_agency_but_compares_no_year_again(
     run.close(), check.close()
 
 
+def test_an_agency_renamed_compares_its_years_again_one_moved_to_another_region_does_not(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    _, config, store, _, _, _, _ = cycle
+    (agency_id, name), *_ = _reported(store, 2024)
+    index = next(i for i, a in enumerate(config.agencies) if a.name == name)
+    caplog.set_level("INFO", logger="disclosure_monitor.audit")
+    for changed, compares in ((replace(config.agencies[index], region="另一个区"), False), (replace(config.agencies[index], name=name + "（新）"), True)):
+        edited = replace(config, agencies=(*config.agencies[:index], changed, *config.agencies[index + 1 :]))
+        run, check = _copy(store, tmp_path / f"run{compares}"), _copy(store, tmp_path / f"check{compares}")
+        caplog.clear()
+        assert audit(edited, run, TODAY, NOW, incremental=True) == audit(edited, check, TODAY, NOW)
+        first = next(r.fields for r in caplog.records if r.getMessage() == "audited")  # type: ignore[attr-defined]
+        assert first["agencies"] == 1 and ("2024" in first["copy_years"]) is compares
+        assert _findings(run) == _findings(check)
+        run.close(), check.close()
+
+
 def test_a_figure_edited_or_a_finding_deleted_by_hand_is_looked_at_again_by_the_next_audit(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     """The audit keeps the findings of agencies whose inputs did not change; a change made to
     the store by other hands (an SQL session) must not hide behind that (schema 6's triggers)."""

@@ -11,7 +11,7 @@ stands for it; a change by other hands drops the agency's inputs, by trigger, sc
 the crawl verdicts that speak for years without one, whether those years are past their
 deadline, the agency's configured facts, the check settings and the checks' code
 (`code_fingerprint`). The others' findings stand. X05 compares agencies with each other,
-so it runs again for every year whose roster changed: a current report, the facts of an
+so it runs again for every year whose roster changed: a current report, the name of an
 agency with one, the settings or the code. A verdict or a deadline that changed for one
 agency does not compare a whole national year again. `check --full` evaluates everything.
 
@@ -60,9 +60,9 @@ log = logging.getLogger(__name__)
 
 COPY_CHECKS = tuple(check.id for check in CATALOGUE if check.scope == COPIES)
 
-# With this many agencies to check the audit spreads them over processes (at most
-# MAX_PROCESSES, one a core), in chunks of at most MAX_CHUNK agencies, about
-# CHUNKS_PER_PROCESS a process so that none waits long for the last; below it a pool
+# With this many agencies to check and reports to compare (X05) the audit spreads them over
+# processes (at most MAX_PROCESSES, one a core), in chunks of at most MAX_CHUNK agencies,
+# about CHUNKS_PER_PROCESS a process so that none waits long for the last; below it a pool
 # costs more than it saves.
 PARALLEL_FROM, MAX_PROCESSES, MAX_CHUNK, CHUNKS_PER_PROCESS = 400, 4, 500, 4
 
@@ -87,7 +87,7 @@ def audit(
     whose inputs changed since the last audit; returns the findings' counts (new, seen,
     reopened, resolved) for the run summary, the same either way. `processes`: how many
     evaluate at once (by default the cores, up to `MAX_PROCESSES`, once there are
-    `PARALLEL_FROM` agencies to check); the findings do not depend on it."""
+    `PARALLEL_FROM` agencies to check and reports to compare); the findings do not depend on it."""
     ids = store.upsert_agencies(config.agencies)
     years, publications, inputs = _state(config, store, ids, today)
     before = store.audit_inputs() if incremental else AuditInputs({}, {})
@@ -96,7 +96,8 @@ def audit(
 
     checked = [ids[agency.name] for agency in config.agencies if ids[agency.name] in changed]
     if processes is None:
-        processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) >= PARALLEL_FROM else 1
+        compared = sum(year in copy_years for found in years.values() for year in found)  # about a roster's reports
+        processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) + compared >= PARALLEL_FROM else 1
     size = min(MAX_CHUNK, -(-len(checked) // (processes * CHUNKS_PER_PROCESS)) or 1)
     tasks: list[_Task] = [("agencies", checked[i : i + size]) for i in range(0, len(checked), size)]
     tasks += [("copies", (year, section)) for year in sorted(copy_years) for section in COPY_SECTIONS]
@@ -194,7 +195,7 @@ def _state(
     a report (the only ones a check reads) and the audit's inputs: each agency's (its facts, its
     current reports' ids, the verdicts of its years without one and whether they are past their
     deadline) and each year's roster's for X05 (every current report's id and its agency's
-    facts), both with the checks' code and settings. The current reports' ids are needed for
+    name), both with the checks' code and settings. The current reports' ids are needed for
     the fingerprints only, and dropped before the checks start (a worker process inherits
     what the audit holds)."""
     current = store.current_report_ids()
@@ -210,12 +211,12 @@ def _state(
     rosters: dict[int, Any] = defaultdict(lambda: hashlib.sha256(program.encode()))
     for agency in config.agencies:
         agency_id = ids[agency.name]
-        subject = json.dumps([agency_id, astuple(facts(agency))], ensure_ascii=False)
-        state: list[Any] = [program, subject]
+        state: list[Any] = [program, astuple(facts(agency))]
+        named = json.dumps([agency_id, agency.name], ensure_ascii=False)  # X05 reads the name only (masks it, names the copier)
         for year in years.get(agency_id, ()):
             if (agency_id, year) in current:
                 state.append([year, current[(agency_id, year)]])
-                rosters[year].update(f"{subject}{current[(agency_id, year)]}\n".encode())
+                rosters[year].update(f"{named}{current[(agency_id, year)]}\n".encode())
             else:
                 state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
         agencies[agency_id] = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
