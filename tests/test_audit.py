@@ -156,13 +156,20 @@ def _edit(store: Store, copier: int, original: int, failing: tuple[int, int]) ->
     store.record_outcome(*failing, "network_error", url="http://example.test/column/", reason="timeout")
 
 
+def _edited(store: Store, folder: Path, *names: str) -> tuple[list[Store], tuple[int, str], tuple[int, str]]:
+    """Copies of the store in `folder`, one a name, each `_edit`ed the same way; and the
+    (agency_id, name) of the copier and of the original it copied."""
+    copier, original, *_ = _reported(store, 2024)
+    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
+    copies = [_copy(store, folder / name) for name in names]
+    for copy_ in copies:
+        _edit(copy_, copier[0], original[0], failing)
+    return copies, copier, original
+
+
 def test_a_run_re_evaluates_what_changed_and_keeps_the_rest_as_a_full_check_would(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _, config, store, _, _, _, _ = cycle
-    (copier, copier_name), (original, original_name), *_ = _reported(store, 2024)
-    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
-    run, check = _copy(store, tmp_path / "run"), _copy(store, tmp_path / "check")
-    for copy_ in (run, check):
-        _edit(copy_, copier, original, failing)
+    (run, check), (_, copier_name), (_, original_name) = _edited(store, tmp_path, "run", "check")
     assert audit(config, run, TODAY, NOW, incremental=True) == audit(config, check, TODAY, NOW)
     assert _findings(run) == _findings(check)
     opened = {(f["agency"], f["year"], f["check_id"]) for f in run.findings(open_only=True) if f["first_seen"] == NOW.isoformat()}
@@ -200,11 +207,8 @@ def test_a_verdict_that_changed_re_checks_its_agency_but_compares_no_year_again(
     """X05 reads the year's reports only: a crawl verdict of one agency (a column that failed
     tonight) must not compare a whole national year again, nor drop its X05 findings."""
     _, config, store, _, _, _, _ = cycle
-    (copier, _), (original, _), *_ = _reported(store, 2024)
-    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
-    run, check = _copy(store, tmp_path / "run"), _copy(store, tmp_path / "check")
+    (run, check), _, (original, _) = _edited(store, tmp_path, "run", "check")
     for copy_ in (run, check):
-        _edit(copy_, copier, original, failing)
         audit(config, copy_, TODAY, NOW)
         copy_.record_outcome(original, 2019, "network_error", url="http://example.test/column/", reason="timeout")
     assert any(f["agency_id"] == original and f["check_id"] == "X05" and f["resolved_at"] is None for f in _findings(run))
@@ -221,7 +225,7 @@ def test_a_verdict_that_changed_re_checks_its_agency_but_compares_no_year_again(
 
 def test_an_agency_renamed_compares_its_years_again_one_moved_to_another_region_does_not(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     _, config, store, _, _, _, _ = cycle
-    (agency_id, name), *_ = _reported(store, 2024)
+    (_, name), *_ = _reported(store, 2024)
     index = next(i for i, a in enumerate(config.agencies) if a.name == name)
     caplog.set_level("INFO", logger="disclosure_monitor.audit")
     for changed, compares in ((replace(config.agencies[index], region="另一个区"), False), (replace(config.agencies[index], name=name + "（新）"), True)):
@@ -282,11 +286,7 @@ def test_a_run_on_another_day_judges_the_deadlines_as_a_full_check_would(cycle, 
 
 def test_checking_in_several_processes_finds_what_one_process_finds(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _, config, store, _, _, _, _ = cycle
-    one, two = _copy(store, tmp_path / "one"), _copy(store, tmp_path / "two")
-    (copier, _), (original, _), *_ = _reported(store, 2024)
-    failing = next((o["agency_id"], o["year"]) for o in store.outcomes() if o["state"] == "not_published")
-    for copy_ in (one, two):
-        _edit(copy_, copier, original, failing)  # new findings of every kind, X05 among them
+    (one, two), _, _ = _edited(store, tmp_path, "one", "two")  # new findings of every kind, X05 among them
     assert audit(config, one, TODAY, NOW, processes=1) == audit(config, two, TODAY, NOW, processes=2)
     assert _findings(one) == _findings(two)
     assert any(f["check_id"] == "X05" and f["first_seen"] == NOW.isoformat() for f in _findings(two))

@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -254,40 +254,32 @@ CREATE TABLE audit_rosters (
     year INTEGER PRIMARY KEY,
     fingerprint TEXT NOT NULL                    -- sha256 of what X05 read: the year's current reports and their agencies
 );
-CREATE TRIGGER audit_stale_report AFTER UPDATE ON reports
+"""
+_VIA_REPORT = "(SELECT {} FROM reports WHERE id = {{row}}.report_id)"
+# What SCHEMA_6 watches: (table, events, the agency and the year of its row {row}, as SQL).
+# This program changes findings all the time, but never removes one.
+_AUDIT_SOURCES = (
+    ("reports", ("UPDATE", "DELETE"), "{row}.agency_id", "{row}.year"),
+    ("figure_cells", ("UPDATE", "DELETE"), _VIA_REPORT.format("agency_id"), _VIA_REPORT.format("year")),
+    ("report_texts", ("UPDATE", "DELETE"), _VIA_REPORT.format("agency_id"), _VIA_REPORT.format("year")),
+    ("findings", ("DELETE",), "{row}.agency_id", "{row}.year"),
+)
+
+
+def _stale_triggers() -> str:
+    """SCHEMA_6's triggers: one a table and event of `_AUDIT_SOURCES`, dropping the audit
+    inputs of the agency and the year of the row before (and after) the change."""
+    script = ""
+    for table, events, agency, year in _AUDIT_SOURCES:
+        for event in events:
+            rows = ("OLD", "NEW") if event == "UPDATE" else ("OLD",)
+            script += f"""CREATE TRIGGER audit_stale_{table}_{event.lower()} AFTER {event} ON {table}
 BEGIN
-    DELETE FROM audit_inputs WHERE agency_id IN (OLD.agency_id, NEW.agency_id);
-    DELETE FROM audit_rosters WHERE year IN (OLD.year, NEW.year);
-END;
-CREATE TRIGGER audit_stale_report_removed AFTER DELETE ON reports
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
-    DELETE FROM audit_rosters WHERE year = OLD.year;
-END;
-CREATE TRIGGER audit_stale_figures AFTER UPDATE ON figure_cells
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id IN (SELECT agency_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
-END;
-CREATE TRIGGER audit_stale_figures_removed AFTER DELETE ON figure_cells
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id = (SELECT agency_id FROM reports WHERE id = OLD.report_id);
-END;
-CREATE TRIGGER audit_stale_text AFTER UPDATE ON report_texts
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id IN (SELECT agency_id FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
-    DELETE FROM audit_rosters WHERE year IN (SELECT year FROM reports WHERE id IN (OLD.report_id, NEW.report_id));
-END;
-CREATE TRIGGER audit_stale_text_removed AFTER DELETE ON report_texts
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id = (SELECT agency_id FROM reports WHERE id = OLD.report_id);
-    DELETE FROM audit_rosters WHERE year = (SELECT year FROM reports WHERE id = OLD.report_id);
-END;
-CREATE TRIGGER audit_stale_finding_removed AFTER DELETE ON findings
-BEGIN
-    DELETE FROM audit_inputs WHERE agency_id = OLD.agency_id;
-    DELETE FROM audit_rosters WHERE year = OLD.year;
+    DELETE FROM audit_inputs WHERE agency_id IN ({", ".join(agency.format(row=row) for row in rows)});
+    DELETE FROM audit_rosters WHERE year IN ({", ".join(year.format(row=row) for row in rows)});
 END;
 """
+    return script
 
 
 def _schema_4(conn: sqlite3.Connection) -> None:
@@ -313,7 +305,7 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6 + _stale_triggers())
 
 # What a document's row says about its latest fetch, refreshed when the same bytes come again.
 REFETCHED = ("final_url", "fetched_at", "http_status", "content_type", "encoding", "etag", "last_modified")
