@@ -239,6 +239,35 @@ def test_an_agency_renamed_compares_its_years_again_one_moved_to_another_region_
         run.close(), check.close()
 
 
+def test_an_agency_renamed_with_its_old_name_as_an_alias_keeps_its_reports_and_findings(cycle, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """机构改革 renames departments: the configuration then names the agency anew and keeps the
+    old name as an alias. Its reports, crawl history and findings must stay its own, not be
+    found again as a new agency's while the old one's findings are resolved."""
+    _, config, store, _, _, _, _ = cycle
+    renamed = _copy(store, tmp_path / "renamed")
+    audit(config, renamed, TODAY, NOW)
+    agency_id, old = next((i, n) for i, n in _reported(renamed, 2024) if any(f["check_id"] != "X05" for f in _agency_findings(renamed, i)))
+    reports_before = list(renamed.db.query("SELECT id, year, first_seen FROM reports WHERE agency_id = ? ORDER BY id", [agency_id]))
+    findings_before = _agency_findings(renamed, agency_id)
+    agencies = tuple(replace(a, name=f"{old}（更名）", aliases=(*a.aliases, old)) if a.name == old else a for a in config.agencies)
+    edited = replace(config, agencies=agencies)
+
+    crawl(edited, renamed, TODAY, backoff_base=BACKOFF)
+    audit(edited, renamed, TODAY, NOW + timedelta(days=1))
+
+    assert [r["name"] for r in renamed.db.query("SELECT name FROM agencies WHERE id = ?", [agency_id])] == [f"{old}（更名）"]
+    assert not list(renamed.db.query("SELECT id FROM agencies WHERE name = ?", [old]))
+    assert list(renamed.db.query("SELECT id, year, first_seen FROM reports WHERE agency_id = ? ORDER BY id", [agency_id])) == reports_before
+    after = _agency_findings(renamed, agency_id)
+    assert [(f["id"], f["first_seen"], f["resolved_at"]) for f in after] == [(f["id"], f["first_seen"], f["resolved_at"]) for f in findings_before]
+    assert all(f["last_seen"] == (NOW + timedelta(days=1)).isoformat() for f in after if f["resolved_at"] is None)
+    renamed.close()
+
+
+def _agency_findings(store: Store, agency_id: int) -> list[dict[str, Any]]:
+    return list(store.db.query("SELECT * FROM findings WHERE agency_id = ? ORDER BY id", [agency_id]))
+
+
 def test_a_figure_edited_or_a_finding_deleted_by_hand_is_looked_at_again_by_the_next_audit(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     """The audit keeps the findings of agencies whose inputs did not change; a change made to
     the store by other hands (an SQL session) must not hide behind that (schema 6's triggers)."""

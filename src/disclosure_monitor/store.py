@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import itertools
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -31,6 +32,7 @@ from sqlite_utils.db import quote_identifier
 
 from .config import Agency
 from .errors import StoreError
+from .log import event
 from .model import Figure, Finding, Report, Value
 from .parse.template import (
     APPEAL_GROUPS,
@@ -40,6 +42,8 @@ from .parse.template import (
     TEMPLATES,
     all_figure_keys,
 )
+
+log = logging.getLogger(__name__)
 
 SCHEMA_1 = """
 CREATE TABLE agencies (
@@ -544,6 +548,34 @@ class AuditInputs(NamedTuple):
     rosters: Mapping[int, str]
 
 
+def _renames(agencies: tuple[Agency, ...], stored: set[str]) -> list[tuple[str, str]]:
+    """(old, new) names of stored agencies the configuration renamed.
+
+    A configured agency not yet stored that lists, among its aliases, exactly one stored agency
+    no longer configured is that agency renamed (机构改革 renames departments; the old name
+    stays in its report titles). An old name several agencies claim, or an agency claiming
+    several old names (a merger), is ambiguous: it is logged and nothing is carried over.
+    """
+    configured = {a.name for a in agencies}
+    claims: dict[str, list[str]] = defaultdict(list)  # old name → new names claiming it
+    for a in agencies:
+        if a.name in stored:
+            continue
+        olds = [alias for alias in a.aliases if alias in stored and alias not in configured]
+        if len(olds) > 1:
+            event(log, "agency rename ambiguous", level=logging.WARNING, new=a.name, old=", ".join(olds))
+            continue
+        for old in olds:
+            claims[old].append(a.name)
+    renames = []
+    for old, news in claims.items():
+        if len(news) == 1:
+            renames.append((old, news[0]))
+        else:
+            event(log, "agency rename ambiguous", level=logging.WARNING, old=old, new=", ".join(news))
+    return renames
+
+
 class Verdict(NamedTuple):
     """The crawl's verdict on one (agency, year), as `record_outcomes` stores it."""
 
@@ -657,9 +689,17 @@ class Store:
     # -- agencies ---------------------------------------------------------------------------
 
     def upsert_agencies(self, agencies: Iterable[Agency]) -> dict[str, int]:
-        """Insert or update the configured agencies by name; returns name → id."""
+        """Insert or update the configured agencies by name; returns name → id.
+
+        An agency renamed in the configuration, with its old name among its aliases, keeps
+        its stored row (see `_renames`): its reports, crawl history and findings stay its own.
+        """
+        agencies = tuple(agencies)
         ids: dict[str, int] = {}
         with self._transaction() as conn:
+            for old, new in _renames(agencies, {name for (name,) in conn.execute("SELECT name FROM agencies")}):
+                conn.execute("UPDATE agencies SET name = ? WHERE name = ?", (new, old))
+                event(log, "agency renamed", old=old, new=new)
             for a in agencies:
                 ids[a.name] = conn.execute(
                     """INSERT INTO agencies (name, kind, region, section, level, first_year, aliases)
