@@ -1093,14 +1093,16 @@ class Store:
                         (v.agency_id, v.year, v.state, v.url, v.reason, run_id, stamp),
                     )
 
-    def outcomes(self, agency_id: int | None = None) -> list[dict[str, Any]]:
-        """Current outcomes with the agency's name and kind, as rows (the audit streams `verdicts` instead)."""
-        where, params = ("WHERE o.agency_id = ?", [agency_id]) if agency_id is not None else ("", [])
+    def outcomes(self, agency_id: int | None = None, *, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Current outcomes with the agency's name and kind, as rows (the audit streams `verdicts` instead);
+        of one agency, or those the run `run_id` gave (a run gives every agency-year it looked for one)."""
+        filters = {"o.agency_id": agency_id, "o.run_id": run_id}
+        where = " AND ".join(f"{column} = :{column[2:]}" for column, value in filters.items() if value is not None)
         return list(
             self.db.query(
                 f"""SELECT o.*, a.name AS agency, a.kind FROM outcomes o JOIN agencies a ON a.id = o.agency_id
-                {where} ORDER BY a.name, o.year""",
-                params,
+                {"WHERE " + where if where else ""} ORDER BY a.name, o.year""",
+                {"agency_id": agency_id, "run_id": run_id},
             )
         )
 

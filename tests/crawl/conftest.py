@@ -47,6 +47,7 @@ class Crawled:
     config: Config
     store: Store
     first: RunSummary
+    first_outcomes: list[dict[str, Any]]  # the store's outcomes after the first run
     first_log: list[dict[str, Any]]
     second: RunSummary
     second_log: list[dict[str, Any]]
@@ -69,8 +70,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
         config = write_config(tmp_path_factory.mktemp("crawl"), sim.agencies_config())
         store = open_store(config)
         first = crawl(config, store, TODAY, backoff_base=BACKOFF)
+        first_outcomes = store.outcomes(run_id=first.run_id)
         first_log = sim.requests
         sim.log.clear()
         second = crawl(config, store, TODAY, backoff_base=BACKOFF)
-        yield Crawled(sim, config, store, first, first_log, second, sim.requests)
+        yield Crawled(sim, config, store, first, first_outcomes, first_log, second, sim.requests)
         store.close()

@@ -95,9 +95,9 @@ class Hostile:
     seconds: float
     store: Any
 
-    def outcomes(self, attack: str) -> list[Any]:
+    def outcomes(self, attack: str) -> list[dict[str, Any]]:
         names = {a.name for a in self.sim.scenario.agencies if a.site == f"hostile-{attack}"}
-        return [o for o in self.summary.outcomes if o.agency in names]
+        return [o for o in self.store.outcomes(run_id=self.summary.run_id) if o["agency"] in names]
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +116,8 @@ def test_each_attack_ends_in_its_state_with_a_reason(hostile: Hostile, attack: s
     expected = hostile.sim.expected()
     assert outcomes
     for o in outcomes:
-        assert o.state == expected[(o.agency, o.year)].state, (o, attack)
-        assert REASONS.get(attack, "") in (o.reason or ""), (o, attack)
+        assert o["state"] == expected[(o["agency"], o["year"])].state, (o, attack)
+        assert REASONS.get(attack, "") in (o["reason"] or ""), (o, attack)
 
 
 def test_the_whole_hostile_crawl_ends_within_its_limits(hostile: Hostile) -> None:
@@ -130,15 +130,15 @@ def test_nothing_connects_beyond_loopback(hostile: Hostile, tripwire: list) -> N
 
 
 def test_file_and_javascript_links_are_ignored_for_the_real_report(hostile: Hostile) -> None:
-    found = [o for o in hostile.outcomes("bad_links") if o.state == "found"]
-    assert found and all(o.url.startswith("http://127.0.0.1:") for o in found)
+    found = [o for o in hostile.outcomes("bad_links") if o["state"] == "found"]
+    assert found and all(o["url"].startswith("http://127.0.0.1:") for o in found)
 
 
 def test_a_list_page_cap_leaves_the_column_incomplete_not_the_reports_missing(hostile: Hostile) -> None:
     port = hostile.sim.sites["hostile-endless_pages"].rsplit(":", 1)[1]
     pages = [e for e in hostile.sim.requests if e["host"].endswith(port) and "index" in e["path"]]
     assert len(pages) == LIMITS["max_pages"]
-    assert "not_published" not in {o.state for o in hostile.outcomes("endless_pages")}
+    assert "not_published" not in {o["state"] for o in hostile.outcomes("endless_pages")}
 
 
 # -- the fetcher alone: memory and time of one request -------------------------------------------

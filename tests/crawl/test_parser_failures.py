@@ -45,10 +45,10 @@ def test_the_broken_document_is_a_parse_error_and_the_rest_are_found(
         config = write_config(tmp_path, sim.agencies_config())
         with open_store(config) as store:
             summary = crawl_run.crawl(config, store, TODAY, backoff_base=BACKOFF)
-    states = {(o.agency, o.year): o for o in summary.outcomes}
+            states = {(o["agency"], o["year"]): o for o in store.outcomes(run_id=summary.run_id)}
     broken = states[(found[0].agency, found[0].year)]
-    assert broken.state == "parse_error" and ("died" in broken.reason or "RecursionError" in broken.reason)
-    assert all(states[(e.agency, e.year)].state == "found" for e in found[1:])
+    assert broken["state"] == "parse_error" and ("died" in broken["reason"] or "RecursionError" in broken["reason"])
+    assert all(states[(e.agency, e.year)]["state"] == "found" for e in found[1:])
 
 
 def test_a_document_that_failed_to_parse_is_not_fetched_again_until_its_recheck(
@@ -71,9 +71,9 @@ def test_a_document_that_failed_to_parse_is_not_fetched_again_until_its_recheck(
                 config = write_config(tmp_path, sim.agencies_config(), recheck_days=recheck_days)
                 sim.log.clear()
                 summary = crawl_run.crawl(config, store, TODAY, backoff_base=BACKOFF)
-                verdict = next(o for o in summary.outcomes if (o.agency, o.year) == (victim.agency, victim.year))
+                verdict = next(o for o in store.outcomes(run_id=summary.run_id) if (o["agency"], o["year"]) == (victim.agency, victim.year))
                 asked = urlsplit(victim.document_url).path in {e["path"] for e in sim.requests}
-                runs.append((verdict.state, verdict.reason, asked))
+                runs.append((verdict["state"], verdict["reason"], asked))
     first, same_day, due = runs
     assert first == (same_day[0], same_day[1], True) and first[0] == "parse_error"
     assert not same_day[2]  # not asked again the same day

@@ -82,7 +82,9 @@ class RunSummary:
     started_at: datetime
     finished_at: datetime | None = None
     agencies: int = 0
-    outcomes: list[Outcome] = field(default_factory=list)
+    # Outcomes counted by state, not held: a national run has 300,000 (86 MB). Each one is in
+    # the store's `outcomes` table under this run's id, and passed to `progress` as it is saved.
+    states: Counter[str] = field(default_factory=Counter)
     reports_new: int = 0  # (agency, year) stored for the first time
     reports_changed: int = 0  # a new version of a stored report (other bytes)
     requests: int = 0
@@ -91,10 +93,6 @@ class RunSummary:
     retries: int = 0
     findings: dict[str, int] = field(default_factory=dict)  # the checks' new/seen/reopened/resolved
 
-    @property
-    def states(self) -> Counter[str]:
-        return Counter(o.state for o in self.outcomes)
-
     def counts(self) -> dict[str, int]:
         numbers = {
             k: getattr(self, k)
@@ -102,7 +100,7 @@ class RunSummary:
         }
         states = {s: self.states[s] for s in STATES}
         findings = {f"findings_{k}": v for k, v in self.findings.items()}
-        return numbers | {"outcomes": len(self.outcomes)} | states | findings
+        return numbers | {"outcomes": self.states.total()} | states | findings
 
 
 def wanted_years(agency: Agency, settings: CrawlSettings, today: date) -> list[int]:
@@ -258,7 +256,7 @@ class _Cycle:
         outcomes, self.unsaved = self.unsaved, []
         verdicts = (Verdict(self.ids[o.agency], o.year, o.state, o.url, o.reason, o.report_id) for o in outcomes)
         self.store.record_outcomes(verdicts, run_id=self.summary.run_id)
-        self.summary.outcomes += outcomes
+        self.summary.states.update(o.state for o in outcomes)
         for outcome in outcomes if self.progress else ():
             self.progress(outcome)
 
