@@ -1096,12 +1096,12 @@ class Store:
     def outcomes(self, agency_id: int | None = None, *, run_id: int | None = None) -> list[dict[str, Any]]:
         """Current outcomes with the agency's name and kind, as rows (the audit streams `verdicts` instead);
         of one agency, or those the run `run_id` gave (a run gives every agency-year it looked for one)."""
-        filters = {"o.agency_id": agency_id, "o.run_id": run_id}
-        where = " AND ".join(f"{column} = :{column[2:]}" for column, value in filters.items() if value is not None)
+        filters = (("o.agency_id = :agency_id", agency_id), ("o.run_id = :run_id", run_id))
+        where = " AND ".join(condition for condition, value in filters if value is not None) or "1"
         return list(
             self.db.query(
                 f"""SELECT o.*, a.name AS agency, a.kind FROM outcomes o JOIN agencies a ON a.id = o.agency_id
-                {"WHERE " + where if where else ""} ORDER BY a.name, o.year""",
+                WHERE {where} ORDER BY a.name, o.year""",
                 {"agency_id": agency_id, "run_id": run_id},
             )
         )
