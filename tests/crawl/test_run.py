@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import replace
@@ -43,6 +44,15 @@ def test_figures_are_stored_as_the_portal_published_them(crawled: Crawled) -> No
         report = crawled.store.current_report(agency_id(crawled.store, agency), year)
         wrong = {k: (v, report.value(k)) for k, v in e.figures.items() if report.value(k) != v}
         assert not wrong, (agency, year, wrong)
+
+
+def test_every_stored_document_is_kept_as_evidence_whole(crawled: Crawled) -> None:
+    documents = list(crawled.store.db.query("SELECT url, sha256, size FROM documents"))
+    assert len(documents) > 100
+    for d in documents:
+        data = crawled.store.read_evidence(d["sha256"])
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (d["sha256"], d["size"]), d["url"]
+    assert not list(crawled.store.evidence_dir.rglob(".incoming-*"))
 
 
 def agency_id(store: Store, name: str) -> int:

@@ -79,3 +79,24 @@ def test_an_evidence_file_is_never_overwritten(store: Store) -> None:
     assert path.read_bytes() == b"already here"
     assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left behind
+
+
+def test_a_batch_keeps_each_blob_once_and_answers_in_order(store: Store) -> None:
+    page, pdf = "<html>年度报告</html>".encode() * 50, b"%PDF-1.7\n" + bytes(range(256)) * 8
+    kept_before = store.keep_evidence(b"kept by an earlier run")
+    shas = store.keep_evidence_batch([page, pdf, page, b"kept by an earlier run"])
+    assert shas == [hashlib.sha256(d).hexdigest() for d in (page, pdf, page)] + [kept_before]
+    assert [store.read_evidence(sha) for sha in shas] == [page, pdf, page, b"kept by an earlier run"]
+    files = sorted(p.name for p in store.evidence_dir.rglob("*") if p.is_file())
+    assert files == sorted([f"{shas[0]}.gz", shas[1], shas[3]])  # no temp file left behind
+
+
+def test_evidence_that_cannot_be_written_is_an_error_naming_the_folder_and_leaves_nothing(store: Store) -> None:
+    data = b"a report the disk refuses"
+    sha = hashlib.sha256(data).hexdigest()
+    store.evidence_dir.mkdir(exist_ok=True)
+    (store.evidence_dir / sha[:2]).write_bytes(b"")  # a file where its folder should be
+    with pytest.raises(StoreError, match=str(store.evidence_dir)):
+        store.keep_evidence_batch([b"another report", data])
+    assert [p.name for p in store.evidence_dir.rglob("*") if p.is_file()] == [sha[:2]]
+    assert store.db["documents"].count == 0
