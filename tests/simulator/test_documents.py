@@ -8,6 +8,7 @@ import docx
 import pdfplumber
 from bs4 import BeautifulSoup
 
+from disclosure_monitor import parse_document
 from disclosure_monitor.simulator import ReportSpec, render
 from disclosure_monitor.simulator.documents import OLE_MAGIC
 
@@ -57,6 +58,14 @@ def test_docx_has_merged_table_cells():
     column = [row.cells[0].text for row in table.rows]
     assert column.count("三、本年度办理结果") == len(SPEC.template.rows) - 3  # one merged cell spans them
     assert table.rows[-1].cells[-1].text == "103"
+
+
+def test_docx_reports_of_one_layout_each_print_their_own_figures():
+    a, b = (ReportSpec(f"赣州市赣县区第{n}局", 2023, source="001", vary=True) for n in (1, 2))
+    assert a.figures() != b.figures()
+    for spec in (a, b, a):
+        report = parse_document(render(spec, "docx"), filename="report.docx")
+        assert {k: f.value for k, f in report.figures.items()} == spec.figures()
 
 
 def test_unreadable_renditions_look_like_what_portals_serve():

@@ -9,6 +9,7 @@ must read back, so tests can check the parser end to end.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import json
@@ -19,10 +20,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Value
 from ..parse.template import APPEAL_GROUPS, APPEAL_KEYS, APPEAL_RESULTS, COLS, TEMPLATES, Template
+
+if TYPE_CHECKING:
+    from docx.oxml.table import CT_Tbl
 
 FORMATS = ("html", "pdf", "docx", "doc", "image_pdf")
 CONTENT_TYPES = {
@@ -602,6 +606,7 @@ def render_image_pdf(spec: ReportSpec) -> bytes:
 @lru_cache(maxsize=256)
 def render_docx(spec: ReportSpec) -> bytes:
     import docx
+    from docx.table import Table
 
     document = docx.Document()
     document.core_properties.title = spec.title
@@ -613,16 +618,11 @@ def render_docx(spec: ReportSpec) -> bytes:
     for _, heading, body in sections(spec, spec.figures()):
         document.add_paragraph(heading, style="Heading 2")
         if isinstance(body, Grid):
-            table = document.add_table(rows=body.n_rows, cols=body.n_cols)
-            table.style = "Table Grid"
-            # The unmerged grid, read once: table.cell() re-reads the whole table on every call.
-            grid = table._cells
+            tbl = copy.deepcopy(_merged_table(body.n_rows, body.n_cols, _spans(body)))
+            document.element.body._insert_tbl(tbl)
+            grid = Table(tbl, document._body)._cells  # every grid position, read once
             for cell in body.cells:
                 grid[cell.row * body.n_cols + cell.col].text = cell.text
-            for cell in body.cells:
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    corner = (cell.row + cell.rowspan - 1) * body.n_cols + cell.col + cell.colspan - 1
-                    grid[cell.row * body.n_cols + cell.col].merge(grid[corner])
         else:
             for paragraph in body:
                 document.add_paragraph(paragraph)
@@ -631,6 +631,28 @@ def render_docx(spec: ReportSpec) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip_times(buffer.getvalue(), stamp)
+
+
+Spans = tuple[tuple[int, int, int, int], ...]  # (row, col, rowspan, colspan) of each merged cell
+
+
+def _spans(grid: Grid) -> Spans:
+    return tuple((c.row, c.col, c.rowspan, c.colspan) for c in grid.cells if c.rowspan > 1 or c.colspan > 1)
+
+
+@lru_cache(maxsize=32)
+def _merged_table(n_rows: int, n_cols: int, spans: Spans) -> CT_Tbl:
+    """An empty "Table Grid" table with these cells merged, made once per layout and copied:
+    python-docx's merge reads the whole table again for every merged cell, which was half
+    the simulator's CPU in a benchmark crawl (its reports share a few layouts)."""
+    import docx
+
+    table = docx.Document().add_table(rows=n_rows, cols=n_cols)
+    table.style = "Table Grid"
+    grid = table._cells
+    for row, col, rowspan, colspan in spans:
+        grid[row * n_cols + col].merge(grid[(row + rowspan - 1) * n_cols + col + colspan - 1])
+    return table._tbl
 
 
 def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
