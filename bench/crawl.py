@@ -15,9 +15,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from harness import Stage, run_stage, simulator
-
 from disclosure_monitor.simulator import write_config
+from harness import Stage, run_stage, simulator
 
 
 def crawl_twice(agencies: int, hosts: int, delay: float, folder: Path) -> tuple[Stage, Stage]:

@@ -18,9 +18,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from harness import Stage, run_stage, simulator, store_size
-
 from disclosure_monitor.simulator import write_config
+from harness import Stage, run_stage, simulator, store_size
 
 AGENCIES_PER_HOST = 100_000 / 3_000
 STAGES = ("run", "run", "check", "check-full", "digest")

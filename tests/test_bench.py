@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from national import STAGES, national  # noqa: E402
+from national import STAGES, national
 
 
 @pytest.mark.slow

@@ -46,7 +46,7 @@ def start(config: Path) -> subprocess.Popen[str]:
 
 def run_to_the_end(config: Path) -> None:
     done = start(config)
-    out, err = done.communicate(timeout=300)
+    _, err = done.communicate(timeout=300)
     assert done.returncode == 0, err
 
 

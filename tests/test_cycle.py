@@ -84,7 +84,7 @@ def test_late_and_unverifiable_agencies_are_under_their_headings(received) -> No
 
 
 def test_compliant_agencies_are_not_mentioned(received) -> None:  # type: ignore[no-untyped-def]
-    message, expected, kinds = received
+    message, expected, _ = received
     by_agency = defaultdict(list)
     for (agency, _), e in expected.items():
         by_agency[agency].append(e)

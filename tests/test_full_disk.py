@@ -26,7 +26,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs of its own (we run as root in CI); skipped where mounting is not allowed."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(mount)], capture_output=True, text=True, check=False)
     if done.returncode:
         pytest.skip(f"cannot mount a {DISK} tmpfs here: {done.stderr.strip() or done.returncode}")
     try:
@@ -59,7 +59,7 @@ def configure(folder: Path, disk: Path, agencies: list[dict[str, Any]]) -> Path:
 
 def run(config: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "disclosure_monitor.cli", "run", "-c", str(config), "--today", TODAY.isoformat()]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
 def stored(db: Path) -> tuple[str, set[tuple[int, int, str]]]:

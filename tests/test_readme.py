@@ -14,7 +14,7 @@ README = Path(__file__).parents[1] / "README.md"
 
 
 def sql_examples() -> list[str]:
-    return re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    return re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_each_example_query_answers_on_a_real_store(demo_store: Path, index: int
 
 def test_every_command_in_the_table_exists() -> None:
     table = README.read_text(encoding="utf-8").split("| command | what it does |")[1].split("\n\n")[0]
-    named = set(re.findall(r"^\| `([a-z-]+)", table, re.M))
+    named = set(re.findall(r"^\| `([a-z-]+)", table, re.MULTILINE))
     assert named == set(COMMANDS)
 
 

@@ -24,9 +24,8 @@ from tests.digest.conftest import SmtpSink, free_port, write_config
 def test_a_second_writer_is_refused_with_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = load_config(write_config(tmp_path, 2525))
     with store_lock(config.store.path, "run"):
-        with pytest.raises(StoreBusy):
-            with store_lock(config.store.path, "digest"):
-                pass
+        with pytest.raises(StoreBusy), store_lock(config.store.path, "digest"):
+            pass
         assert main(["digest", "-c", str(config.path), "--today", "2026-11-23"]) == 2
     err = capsys.readouterr().err
     assert f"pid {os.getpid()} (run)" in err and "in use" in err

@@ -105,7 +105,7 @@ def agency_report(store: Store, agency: Agency, year: int | None = None) -> Agen
     row = next(store.db.query("SELECT * FROM agencies WHERE name = ?", [agency.name]), None)
     if row is None:
         raise MonitorError(f"{agency.name}: nothing stored yet (run a crawl or ingest first)")
-    wanted = lambda r: year is None or r["year"] == year  # noqa: E731
+    wanted = lambda r: year is None or r["year"] == year
     reports = tuple(r for r in store.db.query(REPORTS, {"a": row["id"]}) if wanted(r))
     years = tuple(r["year"] for r in reports)
     values: dict[int, dict[str, Any]] = {r["year"]: {} for r in reports}

@@ -23,8 +23,8 @@ from .crawl import Outcome, RunSummary
 from .crawl.run import wanted_years
 from .demo import run_demo
 from .digest import audiences, build_digest, deliver, everyone, write_digest
-from .lock import store_lock
 from .errors import ConfigError, MonitorError, ParseError
+from .lock import store_lock
 from .log import configure_logging
 from .parse import parse_path
 

@@ -100,8 +100,8 @@ def key(default: Any = MISSING, check: Check | None = None, optional: bool = Fal
 
 @dataclass(frozen=True)
 class StoreSettings:
-    path: Path = key()  # resolved against the config file's folder
-    evidence: Path = key(optional=True)  # default: "evidence" beside the db
+    path: Path = key()  # noqa: RUF009 - key() is a dataclasses.field; resolved against the config file's folder
+    evidence: Path = key(optional=True)  # noqa: RUF009 - key() is a dataclasses.field; default: "evidence" beside the db
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def _job(name: str, work: Callable[[Config, date], Any], config: Config) -> None
         event(log, "job_failed", logging.WARNING, job=name, error=str(e), note="digest stays pending")
     except MonitorError as e:  # StoreBusy, StoreError, …: the next fire tries again
         event(log, "job_skipped", logging.WARNING, job=name, error=str(e))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a job's bug is logged; the service keeps its schedule
         event(log, "job_crashed", logging.ERROR, exc_info=True, job=name)
     else:
         event(log, "job_finished", job=name)

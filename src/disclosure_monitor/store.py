@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
@@ -275,9 +275,9 @@ def _stale_triggers() -> str:
     inputs of the agency and the year of the row before (and after) the change."""
     script = ""
     for table, events, agency, year in _AUDIT_SOURCES:
-        for event in events:
-            rows = ("OLD", "NEW") if event == "UPDATE" else ("OLD",)
-            script += f"""CREATE TRIGGER audit_stale_{table}_{event.lower()} AFTER {event} ON {table}
+        for change in events:
+            rows = ("OLD", "NEW") if change == "UPDATE" else ("OLD",)
+            script += f"""CREATE TRIGGER audit_stale_{table}_{change.lower()} AFTER {change} ON {table}
 BEGIN
     DELETE FROM audit_inputs WHERE agency_id IN ({", ".join(agency.format(row=row) for row in rows)});
     DELETE FROM audit_rosters WHERE year IN ({", ".join(year.format(row=row) for row in rows)});
@@ -649,7 +649,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import disclosure_monitor.checks as checks
+from disclosure_monitor import checks
 from disclosure_monitor.checks import CATALOGUE
 
 SPEC = Path(__file__).parents[3] / "shared" / "spec" / "checks.md"
 
 
 def test_every_check_of_the_spec_is_a_catalogue_row() -> None:
-    spec_ids = set(re.findall(r"^\| ([A-Z]\d\d) \|", SPEC.read_text(encoding="utf-8"), re.M))
+    spec_ids = set(re.findall(r"^\| ([A-Z]\d\d) \|", SPEC.read_text(encoding="utf-8"), re.MULTILINE))
     assert len(spec_ids) > 40
     assert spec_ids <= {check.id for check in CATALOGUE}
 

@@ -73,7 +73,7 @@ CASES = [
     Case("C02", "001", incomplete("table3"), keys=("table3",)),
     Case("P01", "000", put("a20_1.regulation.issued", 1), agency=TOWNSHIP),
     Case("P02", "001", put("a20_1.normative.in_force", 7)),
-    Case("P03", "001", put("a20_8.fees_wan", Decimal("3500"), "3500元")),
+    Case("P03", "001", put("a20_8.fees_wan", Decimal(3500), "3500元")),
     Case("P04", "001", put("apply.partial.legal", None)),
     Case("X06", "000", setattr_("template", "2019")),
     Case("D01", "013", setattr_("signed_on", date(2023, 12, 30))),

@@ -9,7 +9,6 @@ from collections import Counter
 
 import pytest
 
-from disclosure_monitor.parse.narrative import chinese_number
 from disclosure_monitor.checks.similarity import (
     BOILERPLATE,
     GRAM,
@@ -21,6 +20,7 @@ from disclosure_monitor.checks.similarity import (
     similarity,
     without_period_sentences,
 )
+from disclosure_monitor.parse.narrative import chinese_number
 
 from .conftest import corpus_ids, load_report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import replace
@@ -67,7 +68,7 @@ def test_no_host_sees_more_than_one_request_at_a_time_nor_two_starts_closer_than
         starts[entry["host"]].append(entry["start"])
     for host, times in starts.items():
         times.sort()
-        assert min((b - a for a, b in zip(times, times[1:])), default=DELAY) >= DELAY, host
+        assert min((b - a for a, b in itertools.pairwise(times)), default=DELAY) >= DELAY, host
 
 
 def test_robots_txt_is_read_once_per_host_and_obeyed(crawled: Crawled) -> None:

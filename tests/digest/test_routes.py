@@ -161,7 +161,7 @@ def test_the_run_cycle_retries_only_the_pending_route(routed: tuple[Path, Config
 
 
 def test_serve_sends_in_the_configured_language(routed: tuple[Path, Config, Store], sink: RefusingSink) -> None:
-    path, config, _ = routed
+    _, config, _ = routed
     sink.refused = set()
     english = replace(config, email=replace(config.email, lang="en"))
     results = service.digest_cycle(english, TODAY)

@@ -22,7 +22,7 @@ from .conftest import corpus_ids, corpus_source
 
 TEXTS = {i: corpus_source(i) for i in corpus_ids() if corpus_source(i).suffix != ".pdf"}
 PDFS = {i: corpus_source(i) for i in corpus_ids() if corpus_source(i).suffix == ".pdf"}
-CELL = re.compile(r"<td\b.*?</td>|[^\s|]+", re.S | re.I)  # an HTML cell, or a token of a text table
+CELL = re.compile(r"<td\b.*?</td>|[^\s|]+", re.DOTALL | re.IGNORECASE)  # an HTML cell, or a token of a text table
 ENCODINGS = ("gb18030", "big5", "utf-16", "utf-16-le", "shift_jis", "latin-1", "utf-8-sig")
 
 

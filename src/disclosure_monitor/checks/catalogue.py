@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import predicates as p
 from ..parse.narrative import (
     ACTIVITY,
     CARRIED_OUT,
@@ -22,6 +21,7 @@ from ..parse.narrative import (
     REVIEW,
     SUIT,
 )
+from . import predicates as p
 from .predicates import Predicate
 
 ERROR, WARNING, INFO = "error", "warning", "info"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from ..model import Report, Value
+from ..parse import narrative
 from ..parse.template import (
     APPEAL_KEYS,
     APPLICANT_COLUMNS,
@@ -28,7 +29,6 @@ from ..parse.template import (
     Identity,
     Template,
 )
-from ..parse import narrative
 from .similarity import similarity
 from .subject import KNOWN_KINDS, Hit, Subject
 

@@ -173,10 +173,10 @@ class HanwebDatastore(Shape):
     """Hanweb JCMS: the first records as CDATA in <datastore>, later ones POSTed from dataproxy.jsp."""
 
     name = "hanweb"
-    CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-    NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)", re.S)
+    CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+    NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)", re.DOTALL)
     JPAGE = re.compile(r"totalRecord\s*:\s*(\d+)\s*,\s*perPage\s*:\s*(\d+)")
-    TOTAL = re.compile(r"<totalrecord>\s*(\d+)", re.I)
+    TOTAL = re.compile(r"<totalrecord>\s*(\d+)", re.IGNORECASE)
     PARAMS = re.compile(r"var\s+param_\w+\s*=\s*\{([^}]*)\}")
     GROUP = 3  # pages per dataproxy request, as the portals' own script asks
     FORM_FIELDS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname", "permissiontype")
@@ -185,7 +185,7 @@ class HanwebDatastore(Shape):
         return "<datastore" in page.text
 
     def items(self, page: Page) -> list[ListingItem]:
-        records = re.sub(r"<nextgroup>.*?</nextgroup>", "", page.text, flags=re.S)
+        records = re.sub(r"<nextgroup>.*?</nextgroup>", "", page.text, flags=re.DOTALL)
         out = []
         for snippet in self.CDATA.findall(records):
             out += [i for i in html_items(snippet, page.fetched.final_url) if "/module/" not in urlsplit(i.url).path]
@@ -294,7 +294,7 @@ class GenericLinks(Shape):
     """Any other HTML list: its links, and the 下一页 link when there is one."""
 
     name = "generic"
-    NEXT = re.compile(r"^\s*(下一页|下页|next|›|>)\s*$", re.I)
+    NEXT = re.compile(r"^\s*(下一页|下页|next|›|>)\s*$", re.IGNORECASE)
 
     def detect(self, page: Page) -> bool:
         return True
@@ -398,7 +398,7 @@ async def read_listing(
 
 # -- article pages ---------------------------------------------------------------------------
 
-_ARTICLE_TITLE = re.compile(r"""<meta\s+name=["']ArticleTitle["']\s+content=["']([^"']+)""", re.I)
+_ARTICLE_TITLE = re.compile(r"""<meta\s+name=["']ArticleTitle["']\s+content=["']([^"']+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -437,10 +437,10 @@ def attachments(markup: str, article_url: str) -> list[Attachment]:
 # html first, then pdf, docx, doc; an image rendition (图片版) last.
 RENDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("image", re.compile(r"图片版")),
-    ("pdf", re.compile(r"\.pdf\b", re.I)),
-    ("docx", re.compile(r"\.docx\b", re.I)),
-    ("doc", re.compile(r"\.(doc|wps)\b", re.I)),
-    ("ofd", re.compile(r"\.ofd\b", re.I)),
+    ("pdf", re.compile(r"\.pdf\b", re.IGNORECASE)),
+    ("docx", re.compile(r"\.docx\b", re.IGNORECASE)),
+    ("doc", re.compile(r"\.(doc|wps)\b", re.IGNORECASE)),
+    ("ofd", re.compile(r"\.ofd\b", re.IGNORECASE)),
 )
 RENDITION_ORDER = ("html", "pdf", "docx", "doc", "ofd", "image")
 

@@ -30,7 +30,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
@@ -62,8 +62,8 @@ ANTIBOT_STATUS = frozenset({412, 512, 521})
 ANTIBOT_MARKERS = (b"$_ts", b"__jsluid", b"__jsl_clearance", "安全验证".encode(), "安全验证".encode("gb18030"))
 TINY_BODY = 2048  # bytes: a 202 this small is a challenge, not a page
 SOFT_404_CHARS = 2000
-SOFT_404 = re.compile(r"页面不存在|找不到|无法找到|错误页面|not found|\b404\b", re.I)
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
+SOFT_404 = re.compile(r"页面不存在|找不到|无法找到|错误页面|not found|\b404\b", re.IGNORECASE)
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 _TEXT_TYPES = ("text/", "xml", "json", "javascript")
 # Only codings we undo ourselves, a bounded piece at a time (wbits: gzip header, zlib header).
 CODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
@@ -236,7 +236,7 @@ class Fetcher:
         self.configured = {h.lower() for h in configured_hosts if h}
         self._classes: dict[str, str] = {}  # host name → address class, resolved once
 
-    async def __aenter__(self) -> Fetcher:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

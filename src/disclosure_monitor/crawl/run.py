@@ -346,7 +346,7 @@ class _Cycle:
         selector = Selector(agencies, wanted)
 
         async def page(request: PageRequest) -> Fetched:
-            options = dict(data=request.data, json=request.json, referer=request.referer, column=True)
+            options = {"data": request.data, "json": request.json, "referer": request.referer, "column": True}
             return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
 
         try:

@@ -67,8 +67,10 @@ def svg(rows: list[PublicationRow], title: str) -> Markup:
     height = ROW_HEIGHT * len(shown) + 8
     width = LABEL_WIDTH + BAR_WIDTH + 50
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(title)}" style="font-family:sans-serif;font-size:12px">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+            f'aria-label="{escape(title)}" style="font-family:sans-serif;font-size:12px">'
+        ),
         f"<title>{escape(title)}</title>",
     ]
     for i, row in enumerate(shown):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
-from typing import Mapping
 
 from ..errors import DocumentTooLarge, ParseError
 from ..model import Report

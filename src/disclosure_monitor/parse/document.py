@@ -12,10 +12,10 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from functools import cache
-from typing import Mapping
 
 from ..errors import ParseError, UnsupportedFormat
 from .template import APPLICANT_HEADS
@@ -86,7 +86,7 @@ def _charset_from_header(headers: Mapping[str, str] | None) -> str | None:
     return str(charset).strip().lower() if charset else None
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.IGNORECASE)
 
 
 def _canonical(charset: str | None) -> str | None:
@@ -379,7 +379,7 @@ def read_docx(data: bytes) -> Document:
         raise ParseError("DOCX unpacks to more than 200 MB (zip bomb?)")
     try:
         body = parse_xml(archive.read("word/document.xml")).body
-    except Exception as e:  # a broken package raises many kinds (zip, zlib, XML)
+    except Exception as e:  # noqa: BLE001 - a broken package raises many kinds (zip, zlib, XML)
         raise ParseError(f"unreadable DOCX: {e}") from None
     if body is None:
         raise ParseError("unreadable DOCX: no document body")

@@ -8,6 +8,7 @@ the sums cannot pin down is left null with a note, never guessed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -262,7 +263,7 @@ def _by_position(row: Row, columns: list[float] | None) -> list[tuple[str | None
     if not columns or not row.pieces or None in row.xs or len(row.pieces) > len(columns):
         return []
     cells: list[str | None] = [None] * len(columns)
-    width = min(b - a for a, b in zip(columns, columns[1:])) if len(columns) > 1 else 1.0
+    width = min(b - a for a, b in itertools.pairwise(columns)) if len(columns) > 1 else 1.0
     for piece, x in zip(row.pieces, row.xs):
         nearest = min(range(len(columns)), key=lambda i: abs(columns[i] - x))  # type: ignore[operator]
         if cells[nearest] is not None or abs(columns[nearest] - x) > width / 2:  # type: ignore[operator]

@@ -22,7 +22,7 @@ _PERIOD = re.compile(
     r"统计(?:期限|时限|周期|区间|时间|期间|时段|范围)[^。]{0,30}?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日"
     r"[^。\d]{0,6}?(?:至|到|—|-|～|~)(?:((?:19|20)\d{2})年)?(\d{1,2})月(\d{1,2})日"
 )
-_PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|发文日期|发布于|pubdate)[:：\s]*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})", re.I)
+_PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|发文日期|发布于|pubdate)[:：\s]*((?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2})", re.IGNORECASE)
 _NOISE_PREFIX = re.compile(r"^.*[:：]|^(?:[^\u4e00-\u9fff]|正文|附件)+")
 _ORDINAL_HEADING = r"(?:^|\n)\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六]部分[、：:]?)\s*"
 
@@ -110,7 +110,7 @@ def _sections(text: str, anchored: bool) -> dict[str, str]:
     starts: list[tuple[str, int, int]] = []
     pos = 0
     for key, _, pattern in SECTION_HEADINGS:
-        m = re.compile(ordinal + r"(?:" + pattern + r")", re.M).search(text, pos)
+        m = re.compile(ordinal + r"(?:" + pattern + r")", re.MULTILINE).search(text, pos)
         if m:
             starts.append((key, m.start(), m.end()))
             pos = m.end()

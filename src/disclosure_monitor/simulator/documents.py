@@ -429,7 +429,7 @@ def _grid_html(grid: Grid) -> str:
 
 def report_html(spec: ReportSpec) -> str:
     """The report itself, as the Word-exported fragment a portal editor pastes."""
-    para = lambda text, align="justify": _SPAN.format(align=align, size="12", text=html.escape(text))  # noqa: E731
+    para = lambda text, align="justify": _SPAN.format(align=align, size="12", text=html.escape(text))
     out = [para(spec.title, "center"), para(preamble(spec))]
     for _, heading, body in sections(spec, spec.figures()):
         out.append(f'<p class="MsoNormal"><b><span style="font-family:黑体">{html.escape(heading)}</span></b></p>')

@@ -9,8 +9,8 @@ everything else — listings, URLs, expected outcomes — follows from it.
 from __future__ import annotations
 
 import random
-import zlib
 import weakref
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -226,7 +226,7 @@ class _Roster:
             self.names.add(name)
             first = self.rng.choice(self.years[:2])
             wanted = [y for y in self.years if y >= first]
-            pick = lambda share: frozenset(y for y in wanted if self.rng.random() < share)  # noqa: E731
+            pick = lambda share, wanted=wanted: frozenset(y for y in wanted if self.rng.random() < share)
             formats = tuple(
                 (y, self.rng.choices([f for f, _ in _FORMAT_WEIGHTS], [w for _, w in _FORMAT_WEIGHTS])[0])
                 for y in wanted

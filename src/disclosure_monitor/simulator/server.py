@@ -24,10 +24,11 @@ import time
 from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timezone
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from ..model import Value
@@ -84,7 +85,7 @@ class RequestLog:
 @functools.lru_cache(maxsize=4096)
 def _http_date(day: date | datetime) -> str:
     """Cached: one string shared by the thousands of documents published on the same day."""
-    moment = day if isinstance(day, datetime) else datetime.combine(day, dtime(9, 30), timezone.utc)
+    moment = day if isinstance(day, datetime) else datetime.combine(day, dtime(9, 30), UTC)
     return format_datetime(moment, usegmt=True)
 
 
@@ -224,7 +225,8 @@ class _Server:
 
     async def _listen(self, listeners: list[tuple[Site, socket.socket]]) -> None:
         for site, sock in listeners:
-            host = "%s:%d" % sock.getsockname()[:2]
+            address, port = sock.getsockname()[:2]
+            host = f"{address}:{port}"
             self.servers.append(await asyncio.start_server(functools.partial(self._connection, site, host), sock=sock))
 
     async def _close(self) -> None:
@@ -374,7 +376,7 @@ class Simulator:
             self._server.stop()
             self._server = None
 
-    def __enter__(self) -> Simulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs
 
 from .documents import CONTENT_TYPES, EXTENSIONS, UNREADABLE, ReportSpec, article_page, render, render_html
@@ -175,7 +175,7 @@ class Site:
         line = next(line for line in spec.template.section2 if line.label == "行政处罚")
         key = line.keys[-1]
         self.edits[(agency, year)] = spec.with_cells({key: (spec.figures()[key] or 0) + 7})
-        self.edited_on[(agency, year)] = datetime.now(timezone.utc)
+        self.edited_on[(agency, year)] = datetime.now(UTC)
         self.revision += 1
 
     # -- answering ------------------------------------------------------------
@@ -429,7 +429,7 @@ class HanwebSite(Site):
 
 
 def _epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, 9, 30, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC).timestamp())
 
 
 class GkmlptSite(Site):
