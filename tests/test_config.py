@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from disclosure_monitor import config as config_module
 from disclosure_monitor.cli import main
 from disclosure_monitor.config import PASSWORD_ENV, load_config
 from disclosure_monitor.errors import ConfigError
@@ -191,3 +193,67 @@ section = "http://127.0.0.1:9/b/index.html"
         load_config(path)
     path.write_text(route + agencies, encoding="utf-8")  # the route takes everyone: fine
     assert len(load_config(path).email.route) == 1
+
+
+def roster(n: int, middle: str = "", extra: str = "") -> str:
+    """A configuration of `n` agencies with `middle` after the third and `extra` at the end."""
+    blocks = [
+        f'[[agency]]\nname = "样例县第{i}机关"\nkind = "dept"\nregion = "江西省赣州市赣县区"\nsection = "http://127.0.0.1:9/{i}/index.html"\n'
+        for i in range(n)
+    ]
+    blocks.insert(3, middle)
+    return '[store]\npath = "monitor.db"\n\n' + "\n".join(blocks) + extra
+
+
+TAIL = '\n[email]\nrecipients = ["oversight@example.org"]\n\n[[email.route]]\nname = "赣州"\nrecipients = ["gz@example.org"]\nregion_prefix = "江西省赣州市"\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        roster(7, "[crawl]\ntimeout = 12\n", TAIL),
+        # A header line inside a multi-line string, where a cut falls: the file is read whole.
+        roster(7).replace('region = "江西省赣州市赣县区"\nsection = "http://127.0.0.1:9/1/', 'region = """江西省\n[[agency]]\n"""\nsection = "http://127.0.0.1:9/1/'),
+    ],
+    ids=["tables-between-and-after", "header-in-a-string"],
+)
+def test_a_roster_read_in_pieces_is_the_roster_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """A national roster is parsed a few hundred [[agency]] tables at a time; the result must not show it."""
+    path = write(tmp_path, text)
+    whole = load_config(path)
+    monkeypatch.setattr(config_module, "AGENCIES_A_PIECE", 2)
+    pieces = load_config(path)
+    assert pieces == whole
+    assert [a.name for a in pieces.agencies] == [f"样例县第{i}机关" for i in range(7)]
+
+
+def test_a_roster_in_pieces_reports_mistakes_as_a_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config_module, "AGENCIES_A_PIECE", 2)
+    duplicate = roster(7).replace("样例县第5机关", "样例县第0机关")
+    with pytest.raises(ConfigError, match=r"agency\[5\]\.name: duplicate agency '样例县第0机关', already agency\[0\]"):
+        load_config(write(tmp_path, duplicate))
+    broken = roster(7).replace('kind = "dept"\nregion = "江西省赣州市赣县区"\nsection = "http://127.0.0.1:9/6/', 'kind = "dept\nregion = "江西省赣州市赣县区"\nsection = "http://127.0.0.1:9/6/')
+    line = broken.splitlines().index('kind = "dept') + 1
+    with pytest.raises(ConfigError, match=rf"not valid TOML: .*line {line}\b"):
+        load_config(write(tmp_path, broken))
+    twice = roster(7, "[crawl]\ntimeout = 12\n", "\n[crawl]\nmax_retries = 2\n")  # the same table in two pieces
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, twice))
+
+
+def test_a_roster_in_pieces_never_holds_all_its_raw_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read whole, a roster's parsed TOML tables are all held next to the agencies made from them."""
+    path = write(tmp_path, roster(2000))
+
+    def held_beyond_the_result(piece: int) -> int:
+        monkeypatch.setattr(config_module, "AGENCIES_A_PIECE", piece)
+        tracemalloc.start()
+        try:
+            config = load_config(path)
+            kept, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert len(config.agencies) == 2000
+        return peak - kept
+
+    assert held_beyond_the_result(100) < 0.6 * held_beyond_the_result(10**9)
