@@ -322,6 +322,21 @@ def test_checking_in_several_processes_finds_what_one_process_finds(cycle, tmp_p
     one.close(), two.close()
 
 
+def test_the_inputs_read_a_few_agencies_at_a_time_are_those_read_at_once(cycle, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A national audit reads the current reports' ids a range of agencies at a time: no agency
+    at a range's edge may lose its reports, in the inputs kept or in the findings."""
+    _, config, store, _, _, _, _ = cycle
+    (pieces, whole), _, _ = _edited(store, tmp_path, "pieces", "whole")
+    assert audit_module.IDS_A_READ >= len(config.agencies)
+    audit(config, whole, TODAY, NOW, incremental=True)
+    monkeypatch.setattr(audit_module, "IDS_A_READ", 3)
+    audit(config, pieces, TODAY, NOW, incremental=True)
+    for table in ("audit_inputs", "audit_rosters"):
+        assert list(pieces.db.query(f"SELECT * FROM {table}")) == list(whole.db.query(f"SELECT * FROM {table}"))
+    assert _findings(pieces) == _findings(whole)
+    pieces.close(), whole.close()
+
+
 def test_an_upgrade_of_only_the_crawler_or_digest_re_checks_nothing_one_of_a_check_all(tmp_path) -> None:  # type: ignore[no-untyped-def]
     package = tmp_path / "disclosure_monitor"
     shutil.copytree(Path(audit_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))

@@ -23,13 +23,12 @@ in the order the tasks were made, so they and the store's rows are the same as i
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
@@ -54,7 +53,7 @@ from .checks.predicates import CRAWL_FAILURES
 from .config import Agency, Config
 from .log import event
 from .model import Finding, Report
-from .store import AuditInputs, Store, Unchanged
+from .store import Store, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,9 @@ COPY_CHECKS = tuple(check.id for check in CATALOGUE if check.scope == COPIES)
 # about CHUNKS_PER_PROCESS a process so that none waits long for the last; below it a pool
 # costs more than it saves.
 PARALLEL_FROM, MAX_PROCESSES, MAX_CHUNK, CHUNKS_PER_PROCESS = 400, 4, 500, 4
+
+# The audit's fingerprints read the current reports' ids this many agencies at a time.
+IDS_A_READ = 1000
 
 # What a year without a report is judged by: the crawl's (state, url, reason).
 Publication = tuple[str | None, str | None, str | None]
@@ -89,12 +91,13 @@ def audit(
     evaluate at once (by default the cores, up to `MAX_PROCESSES`, once there are
     `PARALLEL_FROM` agencies to check and reports to compare); the findings do not depend on it."""
     ids = store.upsert_agencies(config.agencies)
-    years, publications, inputs = _state(config, store, ids, today)
-    before = store.audit_inputs() if incremental else AuditInputs({}, {})
-    changed = {agency_id for agency_id, fingerprint in inputs.agencies.items() if before.agencies.get(agency_id) != fingerprint}
-    copy_years = {year for year, fingerprint in inputs.rosters.items() if before.rosters.get(year) != fingerprint}
+    agencies = {ids[agency.name]: agency for agency in config.agencies}  # in the configuration's order
+    del ids
+    years, publications = _state(config, store, agencies, today)
+    changed, unchanged = store.changed_inputs("agencies", everything=not incremental)
+    copy_years, kept_years = store.changed_inputs("rosters", everything=not incremental)
 
-    checked = [ids[agency.name] for agency in config.agencies if ids[agency.name] in changed]
+    checked = [agency_id for agency_id in agencies if agency_id in changed]
     if processes is None:
         compared = sum(year in copy_years for found in years.values() for year in found)  # about a roster's reports
         processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) + compared >= PARALLEL_FROM else 1
@@ -102,20 +105,16 @@ def audit(
     tasks: list[_Task] = [("agencies", checked[i : i + size]) for i in range(0, len(checked), size)]
     tasks += [("copies", (year, section)) for year in sorted(copy_years) for section in COPY_SECTIONS]
     shared = _Shared(
-        agencies={ids[agency.name]: agency for agency in config.agencies},
+        agencies=agencies,
         years=years,
         publications=publications,
         histories=store.changed_reports(),
         today=today,
     )
-    scope = Unchanged(
-        agencies=frozenset(inputs.agencies.keys() - changed),
-        copy_checks=COPY_CHECKS,
-        copy_years=frozenset(inputs.rosters.keys() - copy_years),
-    )
+    scope = Unchanged(agencies=unchanged, copy_checks=COPY_CHECKS, copy_years=kept_years)
     findings = _in_order(tasks, _evaluate(tasks, store, shared, processes), shared)
-    counts = store.sync_findings(scope, findings, now, inputs=inputs)
-    event(log, "audited", agencies=len(changed), of=len(inputs.agencies), copy_years=",".join(map(str, sorted(copy_years))))
+    counts = store.sync_findings(scope, findings, now, keep_inputs=True)
+    event(log, "audited", agencies=len(changed), of=len(shared.agencies), copy_years=",".join(map(str, sorted(copy_years))))
     return counts
 
 
@@ -189,55 +188,66 @@ Years = tuple[int, ...]
 
 
 def _state(
-    config: Config, store: Store, ids: dict[str, int], today: date
-) -> tuple[dict[int, Years], dict[tuple[int, int], Publication], AuditInputs]:
-    """Each agency's years with a report or a crawl outcome, the verdicts of the years without
-    a report (the only ones a check reads) and the audit's inputs: each agency's (its facts, its
-    current reports' ids, the verdicts of its years without one and whether they are past their
-    deadline) and each year's roster's for X05 (every current report's id and its agency's
-    name), both with the checks' code and settings. The current reports' ids are needed for
-    the fingerprints only, and dropped before the checks start (a worker process inherits
-    what the audit holds)."""
-    current = store.current_report_ids()
-    publications = _publications(store, config, current)
+    config: Config, store: Store, agencies: dict[int, Agency], today: date
+) -> tuple[dict[int, Years], dict[tuple[int, int], Publication]]:
+    """Each configured agency's years with a report or a crawl outcome and the verdicts of the
+    years without a report (the only ones a check reads). Stages the audit's inputs in the store
+    as it goes (`Store.stage_audit_inputs`): each agency's (its facts, its current reports' ids,
+    the verdicts of its years without one and whether they are past their deadline) and each
+    year's roster's for X05 (every current report's id and its agency's name), both with the
+    checks' code and settings. The current reports' ids are needed for the fingerprints only:
+    they are read a range of agencies at a time and never all held."""
+    publications = _publications(store, config)
     shared: dict[Years, Years] = {}
+
+    def share(found: Iterable[int]) -> Years:
+        return shared.setdefault(y := tuple(sorted(found)), y)
+
     by_agency: dict[int, set[int]] = defaultdict(set)
-    for agency_id, year in itertools.chain(current, publications):
+    for agency_id, year in publications:
         by_agency[agency_id].add(year)
-    years = {agency_id: shared.setdefault(y := tuple(sorted(found)), y) for agency_id, found in by_agency.items()}
+    years = {agency_id: share(found) for agency_id, found in by_agency.items() if agency_id in agencies}
     del by_agency
     program = _program(config)
-    agencies: dict[int, str] = {}
     rosters: dict[int, Any] = defaultdict(lambda: hashlib.sha256(program.encode()))
-    for agency in config.agencies:
-        agency_id = ids[agency.name]
-        state: list[Any] = [program, astuple(facts(agency))]
-        named = json.dumps([agency_id, agency.name], ensure_ascii=False)  # X05 reads the name only (masks it, names the copier)
-        for year in years.get(agency_id, ()):
-            if (agency_id, year) in current:
-                state.append([year, current[(agency_id, year)]])
-                rosters[year].update(f"{named}{current[(agency_id, year)]}\n".encode())
-            else:
-                state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
-        agencies[agency_id] = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-    return years, publications, AuditInputs(agencies, {year: h.hexdigest() for year, h in rosters.items()})
+
+    def fingerprints() -> Iterator[tuple[int, str]]:
+        ordered = sorted(agencies)
+        for start in range(0, len(ordered), IDS_A_READ):
+            chunk = ordered[start : start + IDS_A_READ]
+            current = store.current_report_ids(chunk[0], chunk[-1])
+            for agency_id, year in current:
+                if agency_id in agencies:
+                    years[agency_id] = share({year, *years.get(agency_id, ())})
+            for agency_id in chunk:
+                agency = agencies[agency_id]
+                state: list[Any] = [program, astuple(facts(agency))]
+                named = json.dumps([agency_id, agency.name], ensure_ascii=False)  # X05 reads the name only (masks it, names the copier)
+                for year in years.get(agency_id, ()):
+                    if (agency_id, year) in current:
+                        state.append([year, current[(agency_id, year)]])
+                        rosters[year].update(f"{named}{current[(agency_id, year)]}\n".encode())
+                    else:
+                        state.append([year, publications[(agency_id, year)], today > deadline_for(year, agency.kind)])
+                yield agency_id, hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
+
+    store.stage_audit_inputs("agencies", fingerprints())
+    store.stage_audit_inputs("rosters", ((year, h.hexdigest()) for year, h in rosters.items()))  # complete once the agencies are
+    return years, publications
 
 
-def _publications(store: Store, config: Config, current: Container[tuple[int, int]]) -> dict[tuple[int, int], Publication]:
-    """The crawl's verdict, as the checks are to see it, of every (agency, year) without a `current` report."""
+def _publications(store: Store, config: Config) -> dict[tuple[int, int], Publication]:
+    """The crawl's verdict, as the checks are to see it, of every (agency, year) without a current report."""
     streaks = store.failure_streaks(CRAWL_FAILURES)
     out: dict[tuple[int, int], Publication] = {}
     for agency_id, year, state, url, reason in store.verdicts():
-        key = (agency_id, year)
-        if key in current:
-            continue  # the report speaks for its year
         verdict: Publication = (state, url, reason)
-        streak = streaks.get(key)
+        streak = streaks.get((agency_id, year))
         if streak and streak["runs"] < config.checks.failures_before_alert:
             # A failed night is the portal's bad luck, not news: the last verdict stands
             # (M01 stays, no M02) until failures_before_alert runs failed in a row.
             verdict = (streak["previous_state"], streak["previous_url"], streak["previous_reason"])
-        out[key] = verdict
+        out[agency_id, year] = verdict
     return out
 
 

@@ -328,6 +328,9 @@ FIRED_TABLE = """CREATE TEMP TABLE IF NOT EXISTS fired (
 FIRE = """INSERT INTO temp.fired VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (identity) DO UPDATE SET
     severity = excluded.severity, message_zh = excluded.message_zh, message_en = excluded.message_en,
     expected = excluded.expected, actual = excluded.actual"""
+# What an audit evaluated from, as sha256 fingerprints: each agency's checks but X05 ("agencies",
+# by agency id), and each year's X05 ("rosters", by year): the table each is stored in, and its key.
+AUDIT_INPUTS = {"agencies": ("audit_inputs", "agency_id"), "rosters": ("audit_rosters", "year")}
 CURRENT_REPORT_OF_FIRED = "(SELECT r.id FROM reports r WHERE r.agency_id = n.agency_id AND r.year = n.year AND r.is_current)"
 # The database (and, after it, SQLite's -wal and -shm files) and the evidence: owner and group only.
 DB_MODE, EVIDENCE_MODE, FOLDER_MODE = 0o640, 0o640, 0o750
@@ -547,14 +550,6 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer
             buffer = ""
-
-
-class AuditInputs(NamedTuple):
-    """What an audit evaluated from, as sha256 fingerprints: each agency's checks but X05
-    ({agency_id: fingerprint}), and each year's X05 ({year: fingerprint})."""
-
-    agencies: Mapping[int, str]
-    rosters: Mapping[int, str]
 
 
 def _renames(agencies: tuple[Agency, ...], stored: set[str]) -> list[tuple[str, str]]:
@@ -972,10 +967,13 @@ class Store:
         unpacker = zlib.decompressobj(zdict=self._dictionary(dictionary_id))
         return json.loads(unpacker.decompress(content) + unpacker.flush())
 
-    def current_report_ids(self) -> dict[tuple[int, int], int]:
-        """{(agency_id, year): id} of every current report: what changed since the last audit,
-        told apart without loading a report (a stored report never changes; a new one gets an id)."""
-        rows = self._conn.execute("SELECT agency_id, year, id FROM reports WHERE is_current")
+    def current_report_ids(self, first: int, last: int) -> dict[tuple[int, int], int]:
+        """{(agency_id, year): id} of the current reports of agencies `first` to `last` (ids): what
+        changed since the last audit, told apart without loading a report (a stored report never
+        changes; a new one gets an id). A range at a time: a national store's were 50 MB at once."""
+        rows = self._conn.execute(
+            "SELECT agency_id, year, id FROM reports WHERE is_current AND agency_id BETWEEN ? AND ?", (first, last)
+        )
         return {(agency_id, year): report_id for agency_id, year, report_id in rows}
 
     def current_sections(self, year: int, keys: Iterable[str]) -> Iterator[tuple[int, str | None, dict[str, str]]]:
@@ -1128,9 +1126,13 @@ class Store:
         )
 
     def verdicts(self) -> Iterator[tuple[int, int, str, str | None, str | None]]:
-        """(agency_id, year, state, url, reason) of every current outcome, as the audit reads them:
-        streamed tuples, not the rows of `outcomes` (a national store's 100,000 dicts were half the audit's memory)."""
-        yield from self._conn.execute("SELECT agency_id, year, state, url, reason FROM outcomes")
+        """(agency_id, year, state, url, reason) of every current outcome of a year without a current
+        report (the report speaks for its year), as the audit reads them: streamed tuples, not the
+        rows of `outcomes` (a national store's 100,000 dicts were half the audit's memory)."""
+        yield from self._conn.execute(
+            """SELECT agency_id, year, state, url, reason FROM outcomes o WHERE NOT EXISTS
+            (SELECT 1 FROM reports r WHERE r.agency_id = o.agency_id AND r.year = o.year AND r.is_current)"""
+        )
 
     def failure_streaks(self, failing: Iterable[str]) -> dict[tuple[int, int], dict[str, Any]]:
         """Every agency × year whose latest outcome is one of the `failing` states, keyed by
@@ -1165,15 +1167,15 @@ class Store:
         scope: Scope,
         findings: Iterable[Finding],
         now: datetime | None = None,
-        inputs: AuditInputs | None = None,
+        keep_inputs: bool = False,
     ) -> dict[str, int]:
         """Make the stored findings of `scope` agree with what the checks just raised.
 
         New identity → inserted; seen again → last_seen and wording updated; resolved and
         firing again → reopened; open in scope but not raised → resolved; open and kept by
         the scope (`Scope.keeps`) → last_seen updated, counted as seen. Dismissed findings
-        stay dismissed. `inputs`, when given, replaces the stored audit inputs in the same
-        transaction. Set-based: the raised findings go through one temporary table, not a
+        stay dismissed. `keep_inputs`: the staged audit inputs (`stage_audit_inputs`) replace
+        the stored ones in the same transaction. Set-based: the raised findings go through one temporary table, not a
         few queries each. Returns counts: new, seen, reopened, resolved.
         """
         stamp = _stamp(now)
@@ -1198,24 +1200,29 @@ class Store:
                 (stamp, stamp),
             )
             where, params = scope.where()
-            stale, kept = [], []
+            stale, kept = [], 0
             for finding_id, fired, agency_id, year, check_id in conn.execute(
                 f"""SELECT id, identity IN (SELECT identity FROM temp.fired), agency_id, year, check_id
                 FROM findings WHERE resolved_at IS NULL AND {where}""",
                 params,
             ):
                 if scope.keeps(agency_id, year, check_id):
-                    kept.append((stamp, finding_id))
+                    kept += 1
                 elif not fired:
                     stale.append((stamp, finding_id))
             conn.execute("DELETE FROM temp.fired")
             conn.executemany("UPDATE findings SET resolved_at = ? WHERE id = ?", stale)
-            conn.executemany("UPDATE findings SET last_seen = ? WHERE id = ?", kept)
-            if inputs is not None:
-                for table, fingerprints in (("audit_inputs", inputs.agencies), ("audit_rosters", inputs.rosters)):
+            # What stays open in scope was raised (stamped above) or kept: the kept are stamped
+            # here, in one statement rather than by id (a national audit keeps 250,000).
+            conn.execute(
+                f"UPDATE findings SET last_seen = ? WHERE resolved_at IS NULL AND last_seen IS NOT ? AND {where}",
+                [stamp, stamp, *params],
+            )
+            if keep_inputs:
+                for table, _ in AUDIT_INPUTS.values():
                     conn.execute(f"DELETE FROM {table}")
-                    conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", fingerprints.items())
-        return {"new": new, "seen": seen + len(kept), "reopened": reopened, "resolved": len(stale)}
+                    conn.execute(f"INSERT INTO {table} SELECT * FROM temp.next_{table}")
+        return {"new": new, "seen": seen + kept, "reopened": reopened, "resolved": len(stale)}
 
     def _fire(self, scope: Scope, findings: Iterable[Finding]) -> None:
         """Put the raised findings into `temp.fired` as they come, one row an identity (the
@@ -1241,22 +1248,42 @@ class Store:
                     finding.message_zh, finding.message_en, finding.expected, finding.actual,
                 )  # fmt: skip
 
-        conn.execute(FIRED_TABLE)
+        self._refill(FIRED_TABLE, "fired", FIRE, rows())
+
+    def _refill(self, create: str, table: str, insert: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Empty the connection's temporary `table` (made by `create` if need be) and `insert` `rows`
+        as they come, in one transaction of the temporary database only: the store stays unlocked."""
+        conn = self._conn
+        conn.execute(create)
         conn.execute("BEGIN")
         try:
-            conn.execute("DELETE FROM temp.fired")
-            conn.executemany(FIRE, rows())
+            conn.execute(f"DELETE FROM temp.{table}")
+            conn.executemany(insert, rows)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
-    def audit_inputs(self) -> AuditInputs:
-        """What the findings were last evaluated from (see `sync_findings`)."""
-        return AuditInputs(
-            dict(self._conn.execute("SELECT agency_id, fingerprint FROM audit_inputs")),
-            dict(self._conn.execute("SELECT year, fingerprint FROM audit_rosters")),
-        )
+    def stage_audit_inputs(self, kind: str, fingerprints: Iterable[tuple[int, str]]) -> None:
+        """An audit's fresh fingerprints of `kind` (see `AUDIT_INPUTS`), kept aside in a temporary
+        table as they are made (a national audit's would be 35 MB of Python strings) until
+        `changed_inputs` compares them with the stored ones and `sync_findings` stores them."""
+        table = f"next_{AUDIT_INPUTS[kind][0]}"
+        create = f"CREATE TEMP TABLE IF NOT EXISTS {table} (key INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)"
+        self._refill(create, table, f"INSERT INTO temp.{table} VALUES (?, ?)", fingerprints)
+
+    def changed_inputs(self, kind: str, everything: bool = False) -> tuple[frozenset[int], frozenset[int]]:
+        """The keys of the staged fingerprints of `kind` that differ from the stored ones (or all
+        of them, with `everything`), and those that do not."""
+        table, key_column = AUDIT_INPUTS[kind]
+        differs = "1" if everything else "o.fingerprint IS NOT n.fingerprint"
+        changed: list[int] = []
+        same: list[int] = []
+        for key, differ in self._conn.execute(
+            f"SELECT n.key, {differs} FROM temp.next_{table} n LEFT JOIN {table} o ON o.{key_column} = n.key"
+        ):
+            (changed if differ else same).append(key)
+        return frozenset(changed), frozenset(same)
 
     def dismiss_finding(self, finding_id: int, reason: str, now: datetime | None = None) -> None:
         """A person judged the finding wrong or accepted; it leaves the digest for good."""
