@@ -216,7 +216,7 @@ def _state(
         for start in range(0, len(ordered), IDS_A_READ):
             chunk = ordered[start : start + IDS_A_READ]
             current = store.current_report_ids(chunk[0], chunk[-1])
-            for agency_id, year in current:
+            for agency_id, year in current:  # `years` gets the reports' years here, before the checks read it
                 if agency_id in agencies:
                     years[agency_id] = share({year, *years.get(agency_id, ())})
             for agency_id in chunk:
