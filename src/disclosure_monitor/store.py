@@ -1175,8 +1175,8 @@ class Store:
         firing again → reopened; open in scope but not raised → resolved; open and kept by
         the scope (`Scope.keeps`) → last_seen updated, counted as seen. Dismissed findings
         stay dismissed. `keep_inputs`: the staged audit inputs (`stage_audit_inputs`) replace
-        the stored ones in the same transaction. Set-based: the raised findings go through one temporary table, not a
-        few queries each. Returns counts: new, seen, reopened, resolved.
+        the stored ones in the same transaction. Set-based: the raised findings go through one
+        temporary table, not a few queries each. Returns counts: new, seen, reopened, resolved.
         """
         stamp = _stamp(now)
         self._fire(scope, findings)
