@@ -257,3 +257,11 @@ def test_a_roster_in_pieces_never_holds_all_its_raw_tables(tmp_path: Path, monke
         return peak - kept
 
     assert held_beyond_the_result(100) < 0.6 * held_beyond_the_result(10**9)
+
+
+def test_a_roster_holds_each_repeated_value_once(tmp_path: Path) -> None:
+    """100,000 agencies name a few thousand regions: one string each, not one an agency."""
+    agencies = load_config(write(tmp_path, roster(50).replace('kind = "dept"', 'kind = "dept"\nfirst_year = 2021'))).agencies
+    assert [a.region for a in agencies] == ["江西省赣州市赣县区"] * 50
+    for value in ("region", "kind", "first_year"):
+        assert len({id(getattr(a, value)) for a in agencies}) == 1, value
