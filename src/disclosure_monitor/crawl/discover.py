@@ -29,7 +29,7 @@ _SPACES = re.compile(r"\s+")
 MAX_PAGES = 500  # default of crawl.max_pages
 DOCUMENT_EXTENSIONS = ("pdf", "docx", "doc", "wps", "ofd")
 _SKIP_HREF = ("javascript:", "#", "mailto:", "tel:")
-_WEB = ("http", "https")
+_WEB = ("http:", "https:")
 
 
 def _web_link(href: str | None, base_url: str) -> str | None:
@@ -38,7 +38,7 @@ def _web_link(href: str | None, base_url: str) -> str | None:
     if not href or href.startswith(_SKIP_HREF):
         return None
     url = urljoin(base_url, href)
-    return url if urlsplit(url).scheme in _WEB else None
+    return url if url.startswith(_WEB) else None  # urljoin writes the scheme in lower case
 
 
 @dataclass(frozen=True)
@@ -106,15 +106,21 @@ def _epoch_date(value: Any) -> date | None:
     return _date(str(value)) if value else None
 
 
-def _root(markup: str) -> lxml.html.HtmlElement | None:
+# lxml.etree's own HTML parser, as in parse.document: lxml.html's element classes cost a class
+# look-up for every element, and its fromstring a pass of regular expressions over the markup.
+_HTML = lxml.etree.HTMLParser()
+_text = lxml.etree.XPath("string()", smart_strings=False)  # an element's text and its descendants'
+
+
+def _root(markup: str) -> lxml.etree._Element | None:
     try:
-        return lxml.html.fromstring(markup)
+        return lxml.etree.fromstring(markup, _HTML)
     except (lxml.etree.ParserError, ValueError):
         return None
 
 
 def html_items(markup: str, base_url: str) -> list[ListingItem]:
-    """Every titled link of an HTML page or fragment: a@title over the text, the date near the link."""
+    """Every titled link of an HTML page or fragments: a@title over the text, the date near the link."""
     root = _root(markup)
     if root is None:
         return []
@@ -123,12 +129,12 @@ def html_items(markup: str, base_url: str) -> list[ListingItem]:
         url = _web_link(a.get("href"), base_url)
         if url is None:
             continue
-        text = _clean(DATE.sub("", a.text_content()))
-        title = _clean(a.get("title") or "") or text
+        shown = _text(a)
+        title = _clean(a.get("title") or "") or _clean(DATE.sub("", shown))
         if not title:
             continue
         row = next((e for e in a.iterancestors() if e.tag in ("li", "tr", "dd", "p")), a.getparent())
-        published = _date(a.text_content()) or _date(row.text_content() if row is not None else "")
+        published = _date(shown) or _date(_text(row) if row is not None else "")
         truncated = not a.get("title") and title.endswith(("…", "...", "..."))
         out.append(ListingItem(title, url, published, truncated))
     return out
@@ -186,10 +192,9 @@ class HanwebDatastore(Shape):
 
     def items(self, page: Page) -> list[ListingItem]:
         records = re.sub(r"<nextgroup>.*?</nextgroup>", "", page.text, flags=re.DOTALL)
-        out = []
-        for snippet in self.CDATA.findall(records):
-            out += [i for i in html_items(snippet, page.fetched.final_url) if "/module/" not in urlsplit(i.url).path]
-        return out
+        # the records parsed as one page, each in a <div> of its own so that its date stays its own
+        markup = "".join(f"<div>{snippet}</div>" for snippet in self.CDATA.findall(records))
+        return [i for i in html_items(markup, page.fetched.final_url) if "/module/" not in urlsplit(i.url).path]
 
     def form(self, first: Page) -> tuple[str, dict[str, str]]:
         """The dataproxy endpoint and the form fields the column page declares."""
@@ -305,7 +310,7 @@ class GenericLinks(Shape):
             return None
         for a in root.iter("a"):
             url = _web_link(a.get("href"), last.fetched.final_url)
-            if self.NEXT.match(a.text_content()) and url:
+            if self.NEXT.match(_text(a)) and url:
                 return PageRequest(url)
         return None
 
@@ -326,8 +331,9 @@ def looks_js_only(page: Page) -> bool:
     if root is None:
         return True
     for junk in root.xpath("//script|//style|//noscript|//head"):
-        junk.drop_tree()
-    return len(_clean(root.text_content())) < 200
+        junk.text = None
+        junk[:] = []
+    return len(_clean(_text(root))) < 200
 
 
 PageFetch = Callable[[PageRequest], Awaitable[Fetched]]
@@ -428,7 +434,7 @@ def attachments(markup: str, article_url: str) -> list[Attachment]:
         url = _web_link(a.get("href"), article_url)
         if url is None:
             continue
-        name = _clean(a.get("title") or a.text_content())
+        name = _clean(a.get("title") or _text(a))
         if _extension(url) or _extension(name) or "downfile" in url.lower():
             found.setdefault(url, Attachment(url, name))
     return sorted(found.values(), key=lambda att: rendition_rank(att.name, att.url))
