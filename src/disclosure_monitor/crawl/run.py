@@ -260,6 +260,7 @@ class _Cycle:
         self.quarantine = asyncio.Lock()  # documents parsed alone after a worker died, one at a time
         self.ids: dict[str, int] = {}
         self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
+        self.reconfirmed: list[tuple[int, datetime, dict[str, Any]]] = []  # documents fetched again, the same (likewise)
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
         self.pool: ProcessPoolExecutor | None = None
         self.evidence = _EvidenceKeeper(store)
@@ -288,11 +289,14 @@ class _Cycle:
         self.unsaved.append(Outcome(agency, year, state, **details))
 
     def save_outcomes(self) -> None:
-        """Store the outcomes recorded so far in one transaction (one commit, not one an outcome);
-        those of a run killed before are not lost work: the next run finds them again."""
+        """Store the outcomes recorded so far in one transaction (one commit, not one an outcome),
+        then the documents fetched again unchanged in another; those of a run killed before are
+        not lost work: the next run finds them again."""
         outcomes, self.unsaved = self.unsaved, []
         verdicts = (Verdict(self.ids[o.agency], o.year, o.state, o.url, o.reason, o.report_id) for o in outcomes)
         self.store.record_outcomes(verdicts, run_id=self.summary.run_id)
+        reconfirmed, self.reconfirmed = self.reconfirmed, []
+        self.store.reconfirm_many(reconfirmed)
         self.summary.states.update(o.state for o in outcomes)
         for outcome in outcomes if self.progress else ():
             self.progress(outcome)
@@ -308,7 +312,7 @@ class _Cycle:
         if method != "GET":
             return await self.fetcher.request(method, url, insecure_tls=insecure_tls, **options), None
         prior = self.store.latest_document(url)
-        usable = prior is not None and self.store.evidence_path(prior["sha256"]).exists()
+        usable = prior is not None and self.store.holds_evidence(prior["sha256"])
         fetched = await self.fetcher.get(
             url,
             etag=prior["etag"] if usable else None,
@@ -327,7 +331,7 @@ class _Cycle:
             "last_modified": fetched.last_modified,
         }
         if usable and fetched.sha256 == prior["sha256"]:  # 304, or the same bytes again: kept already
-            self.store.reconfirm(prior["id"], **about)
+            self.reconfirmed.append((prior["id"], fetched.fetched_at, about))
             return fetched, prior["id"]
         kept = await self.evidence.keep(fetched.content)
         document_id, _ = self.store.add_document(url, fetched.content, kept=kept, **about)
