@@ -69,6 +69,31 @@ def test_reconfirming_records_the_new_answer_as_adding_the_same_bytes_again_woul
         store.reconfirm(first + 1)
 
 
+def test_a_columns_reconfirmations_are_stored_together_or_not_at_all(store: Store) -> None:
+    then, later = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC)
+    page, _ = store.add_document(URL, b"listing", etag='"a1"', now=then)
+    report, _ = store.add_document(URL + "?2", b"report", etag='"b1"', now=then)
+    with pytest.raises(StoreError, match=f"no document {report + 1}"):
+        store.reconfirm_many([(page, later, {"etag": '"a2"'}), (report + 1, later, {})])
+    assert store.latest_document(URL)["etag"] == '"a1"'  # the batch's first answer is not kept without the rest
+    store.reconfirm_many([(page, later, {"etag": '"a2"'}), (report, later, {"etag": '"b2"'})])
+    assert [(d["etag"], d["fetched_at"]) for d in (store.latest_document(URL), store.latest_document(URL + "?2"))] == [
+        ('"a2"', later.isoformat()),
+        ('"b2"', later.isoformat()),
+    ]
+
+
+def test_evidence_removed_by_hand_is_no_longer_held(store: Store) -> None:
+    page, pdf = b"<html>" + "年度报告".encode() * 200 + b"</html>", b"%PDF-1.7\n" + bytes(range(256))
+    shas = [store.keep_evidence(data) for data in (page, pdf)]
+    assert all(store.holds_evidence(sha) for sha in shas)
+    for sha in shas:
+        store.evidence_path(sha).unlink()  # the page kept as .gz, the PDF as fetched
+    assert not any(store.holds_evidence(sha) for sha in shas)
+    with pytest.raises(StoreError, match="cannot read evidence"):
+        store.read_evidence(shas[0])
+
+
 def test_an_evidence_file_is_never_overwritten(store: Store) -> None:
     data = b"the report as first fetched"
     path = store.evidence_path(hashlib.sha256(data).hexdigest())
