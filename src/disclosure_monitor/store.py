@@ -849,17 +849,18 @@ class Store:
 
     def reconfirm_many(self, answers: Iterable[tuple[int, datetime | None, Mapping[str, str | int | None]]]) -> None:
         """`reconfirm` for several (document id, when, about) in one transaction: the crawler keeps a
-        column's and stores them with its outcomes, not a commit a page (a national unchanged run
-        fetches 125,000 pages again)."""
+        column's and stores them right after its outcomes, not a commit a page (a national unchanged
+        run fetches 125,000 pages again). A missing document stores none of them."""
         rows = []
         for document_id, now, about in answers:
             fields = dict.fromkeys(REFETCHED) | {"http_status": 200} | dict(about) | {"fetched_at": _stamp(now)}
             if len(fields) != len(REFETCHED):
                 raise TypeError(f"reconfirm: no document field {sorted(fields.keys() - set(REFETCHED))}")
             rows.append((*(fields[c] for c in REFETCHED), document_id))
+        update = f"UPDATE documents SET {', '.join(f'{c} = ?' for c in REFETCHED)} WHERE id = ?"
         with self._transaction() as conn:
             for row in rows:
-                if not conn.execute(f"UPDATE documents SET {', '.join(f'{c} = ?' for c in REFETCHED)} WHERE id = ?", row).rowcount:
+                if not conn.execute(update, row).rowcount:
                     raise StoreError(f"{self.path}: no document {row[-1]}")
 
     def latest_document(self, url: str) -> dict[str, Any] | None:
