@@ -38,11 +38,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(folder: Path, leave: int) -> None:
     """Fill the file system under `folder`, then give back `leave` bytes."""
     filler = folder / "filler"
-    with open(filler, "wb") as f:
+    with open(filler, "wb", buffering=0) as f:  # unbuffered: nothing left to write when it is closed
         try:
             while True:
                 f.write(bytes(64 * 1024))
-                f.flush()
         except OSError as e:
             assert e.errno == errno.ENOSPC
     with open(filler, "r+b") as f:

@@ -120,7 +120,8 @@ class CrawlSettings:
     max_document_mb: float = key(30.0, between(1))
     years_back: int = key(3, between(1, 20))
     # A found report's page and attachment are asked again (conditionally) at least this often, a
-    # slice of them each day; 0 asks every run. Listing pages are asked every run regardless.
+    # slice of them each day, and so is every page of a column whose first page lists nothing new
+    # (crawl/columns.py); 0 asks every run. A column's first page is asked every run regardless.
     recheck_days: int = key(7, between(0, 366))
 
 

@@ -259,6 +259,20 @@ CREATE TABLE audit_rosters (
     fingerprint TEXT NOT NULL                    -- sha256 of what X05 read: the year's current reports and their agencies
 );
 """
+# Version 7: what each column listed when it was last read to its end (`column_reads`), so that a
+# run whose first page of the column lists the same items replays that reading instead of asking
+# every later page again (crawl/run.py says when it may).
+SCHEMA_7 = """
+CREATE TABLE column_reads (
+    section TEXT PRIMARY KEY,                    -- the column's listing page (an agency's `section`)
+    inputs TEXT NOT NULL,                        -- sha256 of what the picks depend on besides the pages
+    first_page TEXT NOT NULL,                    -- sha256 of the items its first page listed
+    picks TEXT NOT NULL,                         -- JSON: the item chosen for each (agency, year)
+    pages INTEGER NOT NULL,                      -- pages read
+    shape TEXT NOT NULL,                         -- the listing shape read
+    read_at TEXT NOT NULL                        -- when it was read to its end
+);
+"""
 _VIA_REPORT = "(SELECT {} FROM reports WHERE id = {{row}}.report_id)"
 # What SCHEMA_6 watches: (table, events, the agency and the year of its row {row}, as SQL).
 # This program changes findings all the time, but never removes one.
@@ -309,7 +323,7 @@ def _schema_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6 + _stale_triggers())
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6 + _stale_triggers(), SCHEMA_7)
 
 # What a document's row says about its latest fetch, refreshed when the same bytes come again.
 REFETCHED = ("final_url", "fetched_at", "http_status", "content_type", "encoding", "etag", "last_modified")
@@ -591,6 +605,18 @@ class Verdict(NamedTuple):
     report_id: int | None = None
 
 
+class ColumnRead(NamedTuple):
+    """A column as read to its end, as `keep_column_reads` stores it (see SCHEMA_7)."""
+
+    section: str
+    inputs: str
+    first_page: str
+    picks: str
+    pages: int
+    shape: str
+    read_at: datetime
+
+
 class Store:
     """One SQLite database plus its evidence folder. Open with `Store.open`."""
 
@@ -862,6 +888,21 @@ class Store:
             for row in rows:
                 if not conn.execute(update, row).rowcount:
                     raise StoreError(f"{self.path}: no document {row[-1]}")
+
+    # -- columns ------------------------------------------------------------------------------
+
+    def column_read(self, section: str) -> dict[str, Any] | None:
+        """What the column at `section` listed when last read to its end (see SCHEMA_7), or None."""
+        row = self._conn.execute("SELECT * FROM column_reads WHERE section = ?", (section,)).fetchone()
+        return dict(row) if row else None
+
+    def keep_column_reads(self, reads: Iterable[ColumnRead]) -> None:
+        """Store columns read to their end, each replacing what its column listed before."""
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO column_reads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((*read[:-1], _stamp(read.read_at)) for read in reads),
+            )
 
     def latest_document(self, url: str) -> dict[str, Any] | None:
         """The most recent fetch of `url` (for conditional GET: etag, last_modified)."""

@@ -341,13 +341,16 @@ PageFetch = Callable[[PageRequest], Awaitable[Fetched]]
 
 @dataclass
 class Listing:
-    """The items read from one column; `complete` unless a later page failed (`error` says how)."""
+    """The items read from one column; `complete` unless a later page failed (`error` says how).
+    `unchanged`: its first page was recognised as read before, and no later page was asked."""
 
     shape: str
     items: list[ListingItem] = field(default_factory=list)
     pages: int = 1
     complete: bool = True
     error: FetchError | None = None
+    first: list[ListingItem] = field(default_factory=list)  # the first page's items
+    unchanged: bool = False
 
 
 async def read_listing(
@@ -357,8 +360,10 @@ async def read_listing(
     listing: str = "auto",
     stop: Callable[[list[ListingItem]], bool] = lambda _: False,
     max_pages: int = MAX_PAGES,
+    seen_before: Callable[[list[ListingItem]], bool] = lambda _: False,
 ) -> Listing:
-    """Read a column from its first page on, until the shape has no more pages or `stop(page_items)` says so.
+    """Read a column from its first page on, until the shape has no more pages or `stop(page_items)` says so,
+    or only its first page when `seen_before(first_page_items)` says the caller knows the rest.
 
     A 404 after the first page is the end of the column (TRS page counts are not
     reliable). A column with no items and no pages that looks like a script shell
@@ -375,9 +380,12 @@ async def read_listing(
         result.items.extend(fresh)
         return fresh
 
-    page_items = take(first)
+    page_items = result.first = take(first)
     if not page_items and shape.next_page(first, first, 1) is None and looks_js_only(first):
         raise JavaScriptOnly(first.url, "the column page is a script shell with no list in its HTML")
+    if seen_before(page_items):
+        result.unchanged = True
+        return result
     asked: set[str] = set()
     last = first
     while not stop(page_items):

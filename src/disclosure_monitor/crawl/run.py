@@ -28,8 +28,9 @@ from ..config import Agency, Config, CrawlSettings
 from ..errors import FetchError, NetworkFailure, ParseError
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
-from ..store import Store, Verdict
-from .discover import Page, PageRequest, article_title, attachments, read_listing
+from ..store import ColumnRead, Store, Verdict
+from .columns import column_inputs, dumped, first_page, loaded
+from .discover import ListingItem, Page, PageRequest, article_title, attachments, read_listing
 from .fetch import Fetched, Fetcher, host_of
 from .select import Pick, Selector
 
@@ -261,6 +262,7 @@ class _Cycle:
         self.ids: dict[str, int] = {}
         self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
         self.reconfirmed: list[tuple[int, datetime, dict[str, Any]]] = []  # documents fetched again, the same (likewise)
+        self.columns_read: list[ColumnRead] = []  # columns read to their end (likewise)
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
         self.pool: ProcessPoolExecutor | None = None
         self.evidence = _EvidenceKeeper(store)
@@ -290,13 +292,16 @@ class _Cycle:
 
     def save_outcomes(self) -> None:
         """Store the outcomes recorded so far in one transaction (one commit, not one an outcome),
-        then the documents fetched again unchanged in another; those of a run killed before are
-        not lost work: the next run finds them again."""
+        then the documents fetched again unchanged, then the columns read to their end; those of
+        a run killed before are not lost work: the next run finds them again."""
         outcomes, self.unsaved = self.unsaved, []
         verdicts = (Verdict(self.ids[o.agency], o.year, o.state, o.url, o.reason, o.report_id) for o in outcomes)
         self.store.record_outcomes(verdicts, run_id=self.summary.run_id)
         reconfirmed, self.reconfirmed = self.reconfirmed, []
         self.store.reconfirm_many(reconfirmed)
+        if self.columns_read:
+            columns_read, self.columns_read = self.columns_read, []
+            self.store.keep_column_reads(columns_read)
         self.summary.states.update(o.state for o in outcomes)
         for outcome in outcomes if self.progress else ():
             self.progress(outcome)
@@ -348,6 +353,13 @@ class _Cycle:
         wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
         insecure = any(a.insecure_tls for a in agencies)
         selector = Selector(agencies, wanted)
+        inputs = column_inputs(agencies, wanted, self.config.crawl)
+        before = self.store.column_read(section)
+        if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
+            before = None  # read it to its end: see crawl/columns.py
+
+        def seen_before(items: list[ListingItem]) -> bool:
+            return before is not None and first_page(items) == before["first_page"]
 
         async def page(request: PageRequest) -> Fetched:
             options = {"data": request.data, "json": request.json, "referer": request.referer, "column": True}
@@ -357,7 +369,7 @@ class _Cycle:
             first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
             listing = await read_listing(
                 Page(section, first), page, listing=agencies[0].listing, stop=selector.enough,
-                max_pages=self.config.crawl.max_pages,
+                max_pages=self.config.crawl.max_pages, seen_before=seen_before,
             )
         except (FetchError, ParseError) as e:
             for name, years in wanted.items():
@@ -365,7 +377,14 @@ class _Cycle:
                     self.record(name, year, e.state, url=section, reason=e.reason)
             self.save_outcomes()
             return
-        picks = selector.picks()
+        if listing.unchanged and before is not None:
+            picks = loaded(before["picks"])
+            listing = replace(listing, pages=before["pages"], shape=before["shape"])
+        else:
+            picks = selector.picks()
+            if listing.complete:
+                read = ColumnRead(section, inputs, first_page(listing.first), dumped(picks), listing.pages, listing.shape, datetime.now(UTC))
+                self.columns_read.append(read)
         stored = self.store.current_versions(self.ids[name] for name in wanted)
         unreadable = self.store.unreadable(self.ids[name] for name in wanted)
         pending = []

@@ -445,6 +445,12 @@ class Simulator:
             else [(a.name, y) for a in self.scenario.agencies for y in sorted(a.edited) if y not in a.missing]
         )
         for name, y in targets:
-            site = next(s for s in self.site_objects.values() if any(a.name == name for a in s.agencies))
-            site.edit(name, y)
+            self._site_of(name).edit(name, y)
         return targets
+
+    def publish(self, agency: str, year: int) -> None:
+        """Publish the report of a year the scenario left missing (see `Site.publish`)."""
+        self._site_of(agency).publish(agency, year)
+
+    def _site_of(self, agency: str) -> Site:
+        return next(s for s in self.site_objects.values() if any(a.name == agency for a in s.agencies))

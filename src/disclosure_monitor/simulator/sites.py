@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs
 
 from .documents import CONTENT_TYPES, EXTENSIONS, UNREADABLE, ReportSpec, article_page, render, render_html
@@ -176,6 +176,17 @@ class Site:
         key = line.keys[-1]
         self.edits[(agency, year)] = spec.with_cells({key: (spec.figures()[key] or 0) + 7})
         self.edited_on[(agency, year)] = datetime.now(UTC)
+        self.revision += 1
+
+    def publish(self, agency: str, year: int) -> None:
+        """A report the scenario left missing, published now: newer than anything listed, so
+        listed first in its column, as portals list."""
+        owner = next(a for a in self.agencies if a.name == agency)
+        spec = self.scenario.report(replace(owner, missing=owner.missing - {year}), year)
+        assert spec is not None and not any(i.agency == owner and i.year == year for i in self.items), (agency, year)
+        day = max(i.published for i in self.items) + timedelta(days=1)
+        self.items.append(self.report_item(owner, year, replace(spec, signed_on=day, published_on=day), owner.format(year)))
+        self.__dict__.pop("by_path", None)  # cached_property: made again on next use
         self.revision += 1
 
     # -- answering ------------------------------------------------------------
