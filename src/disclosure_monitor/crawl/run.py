@@ -29,8 +29,8 @@ from ..errors import FetchError, NetworkFailure, ParseError
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
 from ..store import ColumnRead, Store, Verdict
-from .columns import column_inputs, dumped, first_page, loaded
-from .discover import ListingItem, Page, PageRequest, article_title, attachments, read_listing
+from .columns import Picks, column_inputs, dumped, first_page, loaded
+from .discover import Listing, ListingItem, Page, PageRequest, article_title, attachments, read_listing
 from .fetch import Fetched, Fetcher, host_of
 from .select import Pick, Selector
 
@@ -352,39 +352,15 @@ class _Cycle:
     async def column(self, section: str, agencies: list[Agency]) -> None:
         wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
         insecure = any(a.insecure_tls for a in agencies)
-        selector = Selector(agencies, wanted)
-        inputs = column_inputs(agencies, wanted, self.config.crawl)
-        before = self.store.column_read(section)
-        if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
-            before = None  # read it to its end: see crawl/columns.py
-
-        def seen_before(items: list[ListingItem]) -> bool:
-            return before is not None and first_page(items) == before["first_page"]
-
-        async def page(request: PageRequest) -> Fetched:
-            options = {"data": request.data, "json": request.json, "referer": request.referer, "column": True}
-            return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
-
         try:
             first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
-            listing = await read_listing(
-                Page(section, first), page, listing=agencies[0].listing, stop=selector.enough,
-                max_pages=self.config.crawl.max_pages, seen_before=seen_before,
-            )
+            listing, picks = await self.read_column(Page(section, first), agencies, wanted, insecure)
         except (FetchError, ParseError) as e:
             for name, years in wanted.items():
                 for year in years:
                     self.record(name, year, e.state, url=section, reason=e.reason)
             self.save_outcomes()
             return
-        if listing.unchanged and before is not None:
-            picks = loaded(before["picks"])
-            listing = replace(listing, pages=before["pages"], shape=before["shape"])
-        else:
-            picks = selector.picks()
-            if listing.complete:
-                read = ColumnRead(section, inputs, first_page(listing.first), dumped(picks), listing.pages, listing.shape, datetime.now(UTC))
-                self.columns_read.append(read)
         stored = self.store.current_versions(self.ids[name] for name in wanted)
         unreadable = self.store.unreadable(self.ids[name] for name in wanted)
         pending = []
@@ -409,6 +385,38 @@ class _Cycle:
 
         await asyncio.gather(*(bounded(report) for report in pending))
         self.save_outcomes()
+
+    async def read_column(
+        self, first: Page, agencies: list[Agency], wanted: dict[str, list[int]], insecure: bool
+    ) -> tuple[Listing, Picks]:
+        """The column's listing and the item picked for each (agency, year): read from its first
+        page on, or that of its last full reading when the first page lists what it listed then
+        (crawl/columns.py)."""
+        section = first.url
+        selector = Selector(agencies, wanted)
+        inputs = column_inputs(agencies, wanted, self.config.crawl)
+        before = self.store.column_read(section)
+        if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
+            before = None  # read to its end
+
+        def seen_before(items: list[ListingItem]) -> bool:
+            return before is not None and first_page(items) == before["first_page"]
+
+        async def page(request: PageRequest) -> Fetched:
+            options = {"data": request.data, "json": request.json, "referer": request.referer, "column": True}
+            return (await self.fetch(request.url, method=request.method, insecure_tls=insecure, **options))[0]
+
+        listing = await read_listing(
+            first, page, listing=agencies[0].listing, stop=selector.enough,
+            max_pages=self.config.crawl.max_pages, seen_before=seen_before,
+        )
+        if listing.unchanged and before is not None:
+            return replace(listing, pages=before["pages"], shape=before["shape"]), loaded(before["picks"])
+        picks = selector.picks()
+        if listing.complete:
+            read = ColumnRead(section, inputs, first_page(listing.first), dumped(picks), listing.pages, listing.shape, datetime.now(UTC))
+            self.columns_read.append(read)
+        return listing, picks
 
     # -- one report -----------------------------------------------------------------------------
 
