@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tracemalloc
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -257,6 +258,21 @@ def test_a_roster_in_pieces_never_holds_all_its_raw_tables(tmp_path: Path, monke
         return peak - kept
 
     assert held_beyond_the_result(100) < 0.6 * held_beyond_the_result(10**9)
+
+
+def test_a_roster_is_read_from_its_file_a_piece_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not as one string first: a national roster's is 48 MB in memory."""
+    text = roster(2000)
+    path = write(tmp_path, text)
+    monkeypatch.setattr(config_module, "AGENCIES_A_PIECE", 100)
+    tracemalloc.start()
+    try:
+        config = load_config(path)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(config.agencies) == 2000
+    assert peak - kept < sys.getsizeof(text)
 
 
 def test_a_roster_holds_each_repeated_value_once(tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -397,32 +396,43 @@ def _check_routes(
 # A national roster is 100,000 [[agency]] tables. Parsed whole, its raw tables and the
 # Agency objects read from them were all held at once (163 MB allocated at the peak), and
 # most of that memory stayed with the process (178 MB resident after reading); it is
-# parsed this many tables at a time instead.
+# parsed this many tables at a time instead, as the file's lines come.
 AGENCIES_A_PIECE = 500
-_AGENCY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*agency[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+_AGENCY_HEADER = re.compile(r"[ \t]*\[\[[ \t]*agency[ \t]*\]\][ \t]*(?:#.*)?$")
 
 
 class _Uncut(Exception):
     """The text does not read as pieces: it is read whole, so that TOML's errors name the right line."""
 
 
-def _pieces(text: str) -> Iterator[dict[str, Any]]:
+def _pieces(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """The document parsed in pieces of AGENCIES_A_PIECE [[agency]] tables, cut before header
-    lines. A cut that falls inside a multi-line string leaves a piece that does not parse, and
-    a header-like line TOML does not take as one leaves a piece with the wrong count of
-    tables: both are _Uncut, as is a key that two pieces both set."""
-    starts = [m.start() for m in _AGENCY_HEADER.finditer(text)]
-    cuts = [0, *starts[AGENCIES_A_PIECE::AGENCIES_A_PIECE], len(text)]
-    for n, (start, end) in enumerate(pairwise(cuts)):
-        try:
-            piece = tomllib.loads(text[start:end])
-        except tomllib.TOMLDecodeError as e:
-            raise _Uncut from e
-        headers = min(AGENCIES_A_PIECE, len(starts) - n * AGENCIES_A_PIECE)
-        tables = piece.get("agency", [])
-        if not isinstance(tables, list) or len(tables) != headers:
-            raise _Uncut
-        yield piece
+    lines, as its lines are read: the whole text is never held (a national roster's is 24 MB
+    of UTF-8, 48 MB as a Python string, the largest part of a digest's peak memory). A cut
+    that falls inside a multi-line string leaves a piece that does not parse, and a header-like
+    line TOML does not take as one leaves a piece with the wrong count of tables: both are
+    _Uncut, as is a key that two pieces both set."""
+    piece: list[str] = []
+    headers = 0
+    for line in lines:
+        if _AGENCY_HEADER.match(line):
+            if headers == AGENCIES_A_PIECE:
+                yield _piece(piece, headers)
+                piece, headers = [], 0
+            headers += 1
+        piece.append(line)
+    yield _piece(piece, headers)
+
+
+def _piece(lines: list[str], headers: int) -> dict[str, Any]:
+    try:
+        piece = tomllib.loads("".join(lines))
+    except tomllib.TOMLDecodeError as e:
+        raise _Uncut from e
+    tables = piece.get("agency", [])
+    if not isinstance(tables, list) or len(tables) != headers:
+        raise _Uncut
+    return piece
 
 
 def load_config(path: str | Path) -> Config:
@@ -430,15 +440,18 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     try:
         # utf-8-sig: Windows editors put a BOM before the text.
+        with path.open(encoding="utf-8-sig") as lines:
+            return _config(path, _pieces(lines))
+    except (_Uncut, UnicodeDecodeError):
+        pass  # read whole, so that the error names the right line or byte
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8, not GBK") from e
-    try:
-        return _config(path, _pieces(text))
-    except _Uncut:
-        pass
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
