@@ -1,6 +1,6 @@
 """The national benchmark at 1,000 agencies, as a smoke test: every stage runs over one store
-and does its job. No timing is asserted; it takes minutes, so it is marked slow
-(run it with `pytest -m slow`)."""
+and does its job. No timing is asserted; it takes minutes, so it is marked slow: CI runs it
+apart (`pytest -m slow tests/test_bench.py`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_national_bench_small(tmp_path: Path) -> None:
     assert [stage.name for stage, _ in stages] == list(STAGES)
     assert first.counts["reports_new"] > 2000  # ~3 wanted years each, ~8% unpublished
     # The unchanged second run fetches conditionally and parses nothing again; it asks every
-    # listing but only a slice of the stored reports (crawl.recheck_days).
+    # column's first page, but not the pages after an unchanged one, nor a report verified today.
     assert second.counts["reports_new"] == second.counts["reports_changed"] == 0
     assert 0 < second.counts["not_modified"] and second.counts["requests"] < 0.5 * first.counts["requests"]
     assert second.counts["bytes"] < 0.1 * first.counts["bytes"]
