@@ -43,7 +43,7 @@ def line(stage: Stage, around: dict[str, float], reports: int) -> str:
     return (
         f"{stage.name:10} {stage.wall:8.1f} {stage.cpu:8.1f} {stage.cpu_main:8.1f} {around['simulator_cpu']:8.1f} "
         f"{reports / stage.wall:9.1f} {stage.rss_mb:8.0f} {stage.worker_rss_mb:8.0f} {around['db_mb']:8.1f} "
-        f"{around['evidence_mb']:9.1f} {counts.get('requests', 0):9} {counts.get('bytes', 0) / 1e6:8.1f}"
+        f"{around['evidence_mb']:9.1f} {counts.get('requests', 0):9} {counts.get('bytes', 0) / 1e6:8.1f} {stage.config_s:8.1f}"
     )
 
 
@@ -60,7 +60,7 @@ def main() -> None:
         stages = national(args.agencies, hosts, args.delay, args.keep or Path(temp))
     found = stages[0][0].counts["found"]
     print(f"{args.agencies} agencies on {hosts} hosts, delay {args.delay} s: {found} reports found")
-    print("stage        wall s    cpu s  main s  sim cpu s  reports/s  rss MB  worker MB   db MB  evidence MB  requests  MB fetched")
+    print("stage        wall s    cpu s  main s  sim cpu s  reports/s  rss MB  worker MB   db MB  evidence MB  requests  MB fetched  config s")
     for stage, size in stages:
         print(line(stage, size, found))
     first, second, check, full, digest = (stage for stage, _ in stages)
