@@ -1,8 +1,9 @@
 """What a column listed when it was last read to its end, so that it need not be read again.
 
-A daily run over unchanged portals asked every page of every column: two thirds of its
-requests were the later pages of columns whose first page had not changed. Portals list
-newest first, so a report published since is listed on the first page and changes it.
+A run over unchanged portals asked every page of every column: 4,664 of its 12,539
+requests at 10,000 simulated agencies were the later pages of columns whose first page had
+not changed. Portals list newest first, so a report published since is listed on the first
+page and changes it.
 When the first page lists the same items as at the column's last full reading, and
 nothing the choice depends on changed (the agencies sharing the column, their names,
 the years looked for, the settings and the code that read and chose), the crawler
