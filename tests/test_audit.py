@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -342,10 +343,10 @@ def test_an_upgrade_of_only_the_crawler_or_digest_re_checks_nothing_one_of_a_che
     shutil.copytree(Path(audit_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_fingerprint(package)
 
-    def edited(relative: str) -> str:
+    def edited(relative: str, edit: Callable[[bytes], bytes] = lambda source: source + b"\nUPGRADED = True\n") -> str:
         path = package / relative
         original = path.read_bytes()
-        path.write_bytes(original + b"\n# upgraded\n")
+        path.write_bytes(edit(original))
         try:
             return code_fingerprint(package)
         finally:
@@ -353,3 +354,8 @@ def test_an_upgrade_of_only_the_crawler_or_digest_re_checks_nothing_one_of_a_che
 
     assert edited("crawl/run.py") == edited("digest/build.py") == edited("cli.py") == before
     assert before not in {edited("checks/predicates.py"), edited("audit.py"), edited("parse/template.py"), edited("store.py")}
+    # An upgrade of only words (a module's docstring, a comment, the layout) re-checks none.
+    reworded = lambda source: source.replace(b'"""', b'"""Reworded. ', 1)
+    commented = lambda source: source + b"\n\n# a comment\n"
+    for words in (reworded, commented):
+        assert edited("checks/predicates.py", words) == edited("store.py", words) == before

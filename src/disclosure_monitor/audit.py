@@ -51,6 +51,7 @@ from .checks import (
 from .checks.catalogue import COPIES, COPY_SECTIONS
 from .checks.predicates import CRAWL_FAILURES
 from .config import Agency, Config
+from .fingerprint import source_fingerprint
 from .log import event
 from .model import Finding, Report
 from .store import Store, Unchanged
@@ -261,13 +262,9 @@ NOT_CHECKS = frozenset(
 
 def code_fingerprint(package: Path) -> str:
     """A hash of the source the checks run: an upgrade may change any check, so it re-checks
-    every agency; one of only the crawler, digest or service re-checks none."""
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package)
-        if relative.parts[0] not in NOT_CHECKS:
-            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    every agency; one of only the crawler, digest or service, or of only words, re-checks none."""
+    relative = ((path.relative_to(package), path) for path in sorted(package.rglob("*.py")))
+    return source_fingerprint((name.as_posix(), path) for name, path in relative if name.parts[0] not in NOT_CHECKS)
 
 
 @lru_cache(maxsize=1)

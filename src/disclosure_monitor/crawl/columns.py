@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import Agency, CrawlSettings
+from ..fingerprint import source_fingerprint
 from .discover import ListingItem
 from .select import Candidate, Pick
 
@@ -31,7 +32,7 @@ Picks = Mapping[tuple[str, int], Pick]
 def _code() -> str:
     """The source that turns pages into picks: an upgrade of it reads every column again."""
     here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("discover.py", "select.py"))).hexdigest()
+    return source_fingerprint((name, here / name) for name in ("discover.py", "select.py"))
 
 
 def _sha(value: object) -> str:
