@@ -439,15 +439,12 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a configuration file; raise ConfigError listing every problem."""
     path = Path(path)
     try:
-        # utf-8-sig: Windows editors put a BOM before the text.
-        with path.open(encoding="utf-8-sig") as lines:
-            return _config(path, _pieces(lines))
-    except (_Uncut, UnicodeDecodeError):
-        pass  # read whole, so that the error names the right line or byte
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
-    try:
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            # utf-8-sig: Windows editors put a BOM before the text.
+            with path.open(encoding="utf-8-sig") as lines:
+                return _config(path, _pieces(lines))
+        except (_Uncut, UnicodeDecodeError):
+            text = path.read_text(encoding="utf-8-sig")  # whole, so that the error names the right line or byte
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
     except UnicodeDecodeError as e:

@@ -45,22 +45,20 @@ def column_inputs(agencies: Sequence[Agency], wanted: Mapping[str, Iterable[int]
     return _sha([_code(), who, agencies[0].listing, settings.max_pages])
 
 
+def _fields(item: ListingItem) -> list[object]:
+    return [item.title, item.url, item.published and item.published.isoformat(), item.truncated]
+
+
 def first_page(items: Iterable[ListingItem]) -> str:
     """The hash of what a first page lists: its items, not its bytes (a visit counter or the
     time of day in a page's frame changes the bytes and lists nothing new)."""
-    return _sha([[i.title, i.url, i.published and i.published.isoformat(), i.truncated] for i in items])
+    return _sha([_fields(i) for i in items])
 
 
 def dumped(picks: Picks) -> str:
     """The chosen item of each (agency, year), as JSON for the store."""
-    return json.dumps(
-        [
-            [agency, year, c.kind, c.year_inferred, c.item.title, c.item.url, c.item.published and c.item.published.isoformat(), c.item.truncated]
-            for (agency, year), pick in sorted(picks.items())
-            for c in (pick.chosen,)
-        ],
-        ensure_ascii=False,
-    )
+    chosen = ((key, pick.chosen) for key, pick in sorted(picks.items()))
+    return json.dumps([[agency, year, c.kind, c.year_inferred, *_fields(c.item)] for (agency, year), c in chosen], ensure_ascii=False)
 
 
 def loaded(text: str) -> dict[tuple[str, int], Pick]:
