@@ -87,7 +87,7 @@ def test_the_html_page_is_valid_and_holds_years_figures_findings_and_evidence(
 def test_one_year_only_and_unknown_agencies(crawled: tuple[Config, dict], capsys: pytest.CaptureFixture[str]) -> None:
     config, _ = crawled
     with open_store(config) as store:
-        one = agency_report(store, config.agencies[0], 2023)
+        one = agency_report(store, next(iter(config.agencies)), 2023)
     assert one.years == (2023,) and {e["year"] for e in one.evidence} == {2023}
     assert {f["year"] for f in one.open_findings} <= {2023}
     assert main(["report", "-c", str(config.path), "--agency", "某某局"]) == 2

@@ -227,10 +227,11 @@ def test_a_verdict_that_changed_re_checks_its_agency_but_compares_no_year_again(
 def test_an_agency_renamed_compares_its_years_again_one_moved_to_another_region_does_not(cycle, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
     _, config, store, _, _, _, _ = cycle
     (_, name), *_ = _reported(store, 2024)
-    index = next(i for i, a in enumerate(config.agencies) if a.name == name)
+    agencies = tuple(config.agencies)
+    index = next(i for i, a in enumerate(agencies) if a.name == name)
     caplog.set_level("INFO", logger="disclosure_monitor.audit")
-    for changed, compares in ((replace(config.agencies[index], region="另一个区"), False), (replace(config.agencies[index], name=name + "（新）"), True)):
-        edited = replace(config, agencies=(*config.agencies[:index], changed, *config.agencies[index + 1 :]))
+    for changed, compares in ((replace(agencies[index], region="另一个区"), False), (replace(agencies[index], name=name + "（新）"), True)):
+        edited = replace(config, agencies=(*agencies[:index], changed, *agencies[index + 1 :]))
         run, check = _copy(store, tmp_path / f"run{compares}"), _copy(store, tmp_path / f"check{compares}")
         caplog.clear()
         assert audit(edited, run, TODAY, NOW, incremental=True) == audit(edited, check, TODAY, NOW)

@@ -27,7 +27,7 @@ import json
 import logging
 import multiprocessing
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, astuple, dataclass
@@ -90,36 +90,33 @@ def audit(
     whose inputs changed since the last audit; returns the findings' counts (new, seen,
     reopened, resolved) for the run summary, the same either way. `processes`: how many
     evaluate at once (by default the cores, up to `MAX_PROCESSES`, once there are
-    `PARALLEL_FROM` agencies to check and reports to compare); the findings do not depend on it."""
-    ids = store.upsert_agencies(config.agencies)
-    agencies = {ids[agency.name]: agency for agency in config.agencies}  # in the configuration's order
-    del ids
-    years, publications = _state(config, store, agencies, today)
+    `PARALLEL_FROM` agencies to check and reports to compare); the findings do not depend on it.
+
+    The roster is read from the store a chunk of agencies at a time, here and by each task
+    (`Store.sync_roster` puts the configuration's there first): what the audit holds at once
+    does not grow with the number of agencies, but for the ids of those to check."""
+    roster = store.sync_roster(config.agencies)
+    reports_a_year = _stage_inputs(config, store, today)
     changed, unchanged = store.changed_inputs("agencies", everything=not incremental)
     copy_years, kept_years = store.changed_inputs("rosters", everything=not incremental)
 
-    checked = [agency_id for agency_id in agencies if agency_id in changed]
+    checked = sorted(changed)
     if processes is None:
-        compared = sum(year in copy_years for found in years.values() for year in found)  # about a roster's reports
+        compared = sum(reports_a_year[year] for year in copy_years)
         processes = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) if len(checked) + compared >= PARALLEL_FROM else 1
     size = min(MAX_CHUNK, -(-len(checked) // (processes * CHUNKS_PER_PROCESS)) or 1)
     tasks: list[_Task] = [("agencies", checked[i : i + size]) for i in range(0, len(checked), size)]
+    del checked
     tasks += [("copies", (year, section)) for year in sorted(copy_years) for section in COPY_SECTIONS]
-    shared = _Shared(
-        agencies=agencies,
-        years=years,
-        publications=publications,
-        histories=store.changed_reports(),
-        today=today,
-    )
+    shared = _Shared(histories=store.changed_reports(), today=today, failures_before_alert=config.checks.failures_before_alert)
     scope = Unchanged(agencies=unchanged, copy_checks=COPY_CHECKS, copy_years=kept_years)
-    findings = _in_order(tasks, _evaluate(tasks, store, shared, processes), shared)
+    findings = _in_order(tasks, _evaluate(tasks, store, shared, processes), store)
     counts = store.sync_findings(scope, findings, now, keep_inputs=True)
-    event(log, "audited", agencies=len(changed), of=len(shared.agencies), copy_years=",".join(map(str, sorted(copy_years))))
+    event(log, "audited", agencies=len(changed), of=roster, copy_years=",".join(map(str, sorted(copy_years))))
     return counts
 
 
-def _in_order(tasks: list[_Task], done: Iterable[list[Any]], shared: _Shared) -> Iterator[Finding]:
+def _in_order(tasks: list[_Task], done: Iterable[list[Any]], store: Store) -> Iterator[Finding]:
     """The findings of the agencies' tasks as they come, then X05's, a year at a time (its
     sections' matches are merged first); the same order whatever the number of processes."""
     copies: dict[int, list[list[Copies]]] = defaultdict(list)
@@ -129,18 +126,16 @@ def _in_order(tasks: list[_Task], done: Iterable[list[Any]], shared: _Shared) ->
         else:
             copies[key[0]].append(found)
     for year in sorted(copies):
-        yield from _copy_findings(year, copies[year], shared)
+        yield from _copy_findings(year, copies[year], store)
 
 
 @dataclass(frozen=True)
 class _Shared:
-    """What an audit's tasks read besides the reports; a worker process inherits it at fork."""
+    """What an audit's tasks read besides the store; a worker process inherits it at fork."""
 
-    agencies: dict[int, Agency]  # every configured agency by id
-    years: dict[int, Years]  # each agency's years with a report or a crawl outcome
-    publications: dict[tuple[int, int], Publication]  # of the years without a report
     histories: dict[tuple[int, int], list[dict[str, Any]]]  # `Store.changed_reports`, for D07
     today: date
+    failures_before_alert: int  # the checks' setting: how many failed runs a failure is news after
 
 
 # ("agencies", [agency_id, ...]): every check but X05 for those agencies (its findings);
@@ -184,44 +179,24 @@ def _run(task: _Task, store: Store, shared: _Shared) -> list[Any]:
     return TASKS[kind](argument, store, shared)
 
 
-# An agency's years, sorted; agencies with the same years share one tuple (most have the same few).
-Years = tuple[int, ...]
-
-
-def _state(
-    config: Config, store: Store, agencies: dict[int, Agency], today: date
-) -> tuple[dict[int, Years], dict[tuple[int, int], Publication]]:
-    """Each configured agency's years with a report or a crawl outcome and the verdicts of the
-    years without a report (the only ones a check reads). Stages the audit's inputs in the store
-    as it goes (`Store.stage_audit_inputs`): each agency's (its facts, its current reports' ids,
-    the verdicts of its years without one and whether they are past their deadline) and each
-    year's roster's for X05 (every current report's id and its agency's name), both with the
-    checks' code and settings. The current reports' ids are needed for the fingerprints only:
-    they are read a range of agencies at a time and never all held."""
-    publications = _publications(store, config)
-    shared: dict[Years, Years] = {}
-
-    def share(found: Iterable[int]) -> Years:
-        return shared.setdefault(y := tuple(sorted(found)), y)
-
-    by_agency: dict[int, set[int]] = defaultdict(set)
-    for agency_id, year in publications:
-        by_agency[agency_id].add(year)
-    years = {agency_id: share(found) for agency_id, found in by_agency.items() if agency_id in agencies}
-    del by_agency
+def _stage_inputs(config: Config, store: Store, today: date) -> Counter[int]:
+    """Stage the audit's inputs in the store (`Store.stage_audit_inputs`), a chunk of the roster
+    at a time: each configured agency's (its facts, its current reports' ids, the verdicts of
+    its years without one and whether they are past their deadline) and each year's roster's
+    for X05 (every current report's id and its agency's name), both with the checks' code and
+    settings. Returns how many current reports each year has (what X05 would compare)."""
     program = _program(config)
     rosters: dict[int, Any] = defaultdict(lambda: hashlib.sha256(program.encode()))
+    reports_a_year: Counter[int] = Counter()
 
     def fingerprints() -> Iterator[tuple[int, str]]:
-        ordered = sorted(agencies)
-        for start in range(0, len(ordered), IDS_A_READ):
-            chunk = ordered[start : start + IDS_A_READ]
-            current = store.current_report_ids(chunk[0], chunk[-1])
-            for agency_id, year in current:  # `years` gets the reports' years here, before the checks read it
-                if agency_id in agencies:
-                    years[agency_id] = share({year, *years.get(agency_id, ())})
-            for agency_id in chunk:
-                agency = agencies[agency_id]
+        for chunk in store.roster_batches(IDS_A_READ):
+            ids = [agency_id for agency_id, _ in chunk]
+            publications = _publications(store, ids, config.checks.failures_before_alert)
+            current = store.current_report_ids(ids[0], ids[-1])
+            reports_a_year.update(year for agency_id, year in current)
+            years = _years(publications, current)
+            for agency_id, agency in chunk:
                 state: list[Any] = [program, astuple(facts(agency))]
                 named = json.dumps([agency_id, agency.name], ensure_ascii=False)  # X05 reads the name only (masks it, names the copier)
                 for year in years.get(agency_id, ()):
@@ -234,17 +209,27 @@ def _state(
 
     store.stage_audit_inputs("agencies", fingerprints())
     store.stage_audit_inputs("rosters", ((year, h.hexdigest()) for year, h in rosters.items()))  # complete once the agencies are
-    return years, publications
+    return reports_a_year
 
 
-def _publications(store: Store, config: Config) -> dict[tuple[int, int], Publication]:
-    """The crawl's verdict, as the checks are to see it, of every (agency, year) without a current report."""
-    streaks = store.failure_streaks(CRAWL_FAILURES)
+def _years(*by_agency_year: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    """Each agency's years, sorted, among the (agency_id, year) keys given."""
+    years: dict[int, set[int]] = defaultdict(set)
+    for keys in by_agency_year:
+        for agency_id, year in keys:
+            years[agency_id].add(year)
+    return {agency_id: sorted(found) for agency_id, found in years.items()}
+
+
+def _publications(store: Store, agency_ids: list[int], failures_before_alert: int) -> dict[tuple[int, int], Publication]:
+    """The crawl's verdict, as the checks are to see it, of every (agency, year) of these
+    agencies without a current report."""
+    streaks = store.failure_streaks(CRAWL_FAILURES, agency_ids)
     out: dict[tuple[int, int], Publication] = {}
-    for agency_id, year, state, url, reason in store.verdicts():
+    for agency_id, year, state, url, reason in store.verdicts(agency_ids):
         verdict: Publication = (state, url, reason)
         streak = streaks.get((agency_id, year))
-        if streak and streak["runs"] < config.checks.failures_before_alert:
+        if streak and streak["runs"] < failures_before_alert:
             # A failed night is the portal's bad luck, not news: the last verdict stands
             # (M01 stays, no M02) until failures_before_alert runs failed in a row.
             verdict = (streak["previous_state"], streak["previous_url"], streak["previous_reason"])
@@ -279,13 +264,16 @@ def _program(config: Config) -> str:
 def _per_agency(agency_ids: list[int], store: Store, shared: _Shared) -> list[Finding]:
     """Every check but X05 for these agencies: their reports, pairs of years, histories and outcomes."""
     findings: list[Finding] = []
+    agencies = store.roster_agencies(agency_ids)
+    publications = _publications(store, agency_ids, shared.failures_before_alert)
+    unreported = _years(publications)
     for agency_id, current in store.current_reports(agency_ids):
-        subject = facts(shared.agencies[agency_id])
+        subject = facts(agencies[agency_id])
         reports: dict[int, Report] = {}
-        for year in shared.years.get(agency_id, ()):
+        for year in sorted({*unreported.get(agency_id, ()), *current}):
             report = current.get(year)
             if report is None:
-                state, url, reason = shared.publications[(agency_id, year)]
+                state, url, reason = publications[(agency_id, year)]
                 if state is not None:
                     findings += check_publication(subject, year, state, shared.today, url, reason)
                 continue
@@ -314,10 +302,9 @@ def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> lis
     roster: list[tuple[int, str | None]] = []  # (agency_id, printed agency) by position; the texts are not kept
 
     def reports() -> Iterator[tuple[str, Report]]:
-        for agency_id, printed, sections in store.current_sections(year, (section,)):
-            if agency_id in shared.agencies:
-                roster.append((agency_id, printed))
-                yield shared.agencies[agency_id].name, Report(agency=printed, year=year, sections=sections)
+        for agency_id, name, printed, sections in store.current_sections(year, (section,)):
+            roster.append((agency_id, printed))
+            yield name, Report(agency=printed, year=year, sections=sections)
 
     finder = CopyFinder(reports(), (section,))
     return [
@@ -327,16 +314,17 @@ def _copies(year_section: tuple[int, str], store: Store, shared: _Shared) -> lis
     ]
 
 
-def _copy_findings(year: int, by_section: list[list[Copies]], shared: _Shared) -> list[Finding]:
+def _copy_findings(year: int, by_section: list[list[Copies]], store: Store) -> list[Finding]:
     """X05's findings of one year, each report's sections in COPY_SECTIONS' order, in the roster's order."""
     found: dict[int, tuple[int, str | None, list[tuple[str, str, float]]]] = {}  # by position in the roster
     for copies in by_section:
         for position, agency_id, printed, matches in copies:
             found.setdefault(position, (agency_id, printed, []))[2].extend(matches)
+    agencies = store.roster_agencies(agency_id for agency_id, _, _ in found.values())
     return [
         finding
         for agency_id, printed, matches in (found[position] for position in sorted(found))
-        for finding in copies_found(Report(agency=printed, year=year), tuple(matches), facts(shared.agencies[agency_id]))
+        for finding in copies_found(Report(agency=printed, year=year), tuple(matches), facts(agencies[agency_id]))
     ]
 
 

@@ -142,7 +142,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     today = args.today or service.today_in(config)
     url = args.url or Path(args.path).resolve().as_uri()
     with store_lock(config.store.path, "ingest"), service.open_store(config) as store:
-        agency_id = store.upsert_agencies(config.agencies)[agency.name]
+        store.sync_roster(config.agencies)
+        agency_id = store.agency_ids([agency.name])[agency.name]
         document_id, _ = store.add_document(url, Path(args.path).read_bytes(), encoding=report.encoding)
         report_id = store.save_report(agency_id, args.year, report, document_id, url=url)
         store.record_outcome(agency_id, args.year, "found", url=url, report_id=report_id)

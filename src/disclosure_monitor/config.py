@@ -15,7 +15,7 @@ import tomllib
 import types
 import typing
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,11 @@ def between(low: float, high: float | None = None) -> Check:
 
 def non_empty(v: str) -> str | None:
     return None if v.strip() else "a non-empty string"
+
+
+def host_of(url: str) -> str:
+    """The politeness key of a URL's portal: scheme-less host:port, lower case."""
+    return urlsplit(url).netloc.lower()
 
 
 def http_url(v: str) -> str | None:
@@ -207,7 +212,7 @@ class Config:
     crawl: CrawlSettings
     schedule: ScheduleSettings
     email: EmailSettings
-    agencies: tuple[Agency, ...]
+    agencies: Collection[Agency]  # a `Roster` when read from a file
     checks: ChecksSettings = ChecksSettings()
 
 
@@ -346,11 +351,15 @@ def _tables(value: Any, where: str, problems: list[str]) -> list[Any]:
 
 
 def _read_blocks(cls: type, tables: Iterable[Any], where: str, problems: list[str]) -> tuple[Any, ...]:
-    """[[where]] blocks read as `cls`, each `name` unique; problems appended. `tables` may be
-    an iterator, so that a roster's raw tables need not all be held at once. A national roster's
-    100,000 agencies name a few thousand regions and a few kinds and years: each of those values
-    is one object, not one a block (16.6 MB fewer at 100,000)."""
-    blocks: list[Any] = []
+    """[[where]] blocks read as `cls`, each `name` unique; problems appended."""
+    return tuple(_each_block(cls, tables, where, problems))
+
+
+def _each_block(cls: type, tables: Iterable[Any], where: str, problems: list[str], unique: bool = True) -> Iterator[Any]:
+    """[[where]] blocks read as `cls` as `tables` come (an iterator: a roster's raw tables need
+    not all be held at once), each `name` unique (`unique`); problems appended, the blocks with
+    none yielded. A national roster's 100,000 agencies name a few thousand regions and a few
+    kinds and years: each of those values is one object, not one a block (16.6 MB fewer at 100,000)."""
     first_index: dict[str, int] = {}
     shared: dict[Any, Any] = {}
     noun = where.rpartition(".")[2]
@@ -358,39 +367,88 @@ def _read_blocks(cls: type, tables: Iterable[Any], where: str, problems: list[st
         before = len(problems)
         values = _read_table(cls, table, f"{where}[{i}]", problems, shared)
         name = values.get("name")
-        if name in first_index:
+        if not unique or name is None:
+            pass
+        elif name in first_index:
             problems.append(f"{where}[{i}].name: duplicate {noun} {name!r}, already {where}[{first_index[name]}]")
-        elif name is not None:
+        else:
             first_index[name] = i
         if len(problems) == before:
-            blocks.append(cls(**values))
-    return tuple(blocks)
+            yield cls(**values)
 
 
 def _check_routes(
-    routes: tuple[Route, ...], agencies: tuple[Agency, ...], recipients: tuple[str, ...], problems: list[str]
+    routes: tuple[Route, ...], agencies: Iterable[Agency], recipients: tuple[str, ...], problems: list[str]
 ) -> None:
     """A route that can take no configured agency's findings is a mistake, not a quiet inbox;
-    so is a finding that no route takes when there is no default inbox for it."""
-    known = {n for a in agencies for n in (a.name, *a.aliases)}
-    unrouted = [a.name for a in agencies if not any(r.takes(a, SEVERITIES[0]) for r in routes)]
+    so is a finding that no route takes when there is no default inbox for it. `agencies`
+    are gone through once, as they come."""
+    unnamed = {name: i for i, route in enumerate(routes) for name in route.names}  # names no agency has yet
+    covering = [False] * len(routes)
+    unrouted, first_unrouted, size = 0, "", 0
+    for a in agencies:
+        size += 1
+        for name in (a.name, *a.aliases):
+            unnamed.pop(name, None)
+        for i, route in enumerate(routes):
+            covering[i] = covering[i] or route.covers(a)
+        if not any(r.takes(a, SEVERITIES[0]) for r in routes):
+            unrouted, first_unrouted = unrouted + 1, first_unrouted or a.name
     if routes and not recipients and unrouted:
         problems.append(
-            f"email.recipients: empty, yet no route takes every finding of {len(unrouted)} agencies"
-            f" (e.g. {unrouted[0]!r}); they would reach nobody: add default recipients or a route for them"
+            f"email.recipients: empty, yet no route takes every finding of {unrouted} agencies"
+            f" (e.g. {first_unrouted!r}); they would reach nobody: add default recipients or a route for them"
         )
     for i, route in enumerate(routes):
         where = f"email.route[{i}]"
         if route.name == DEFAULT_ROUTE:
             problems.append(f"{where}.name: {DEFAULT_ROUTE!r} is the digest of unrouted findings; choose another name")
         for name in route.names:
-            if name not in known:
+            if name in unnamed:
                 problems.append(f"{where}.names: {name!r} is not the name or alias of any configured agency")
-        if route.filters_agencies and not any(route.covers(a) for a in agencies):
+        if route.filters_agencies and not covering[i]:
             problems.append(
-                f"{where} ({route.name!r}): can never match: none of the {len(agencies)} configured agencies has"
+                f"{where} ({route.name!r}): can never match: none of the {size} configured agencies has"
                 f" region_prefix {route.region_prefix!r}, kinds {list(route.kinds)} and names {list(route.names)}"
             )
+
+
+class Roster:
+    """The configured agencies, read from the configuration file again each time they are gone
+    through, a piece at a time (`AGENCIES_A_PIECE` tables): a national roster's 100,000
+    `Agency` objects were 46 MB held by every command. `load_config` validated them all once;
+    a file changed since raises ConfigError rather than give other agencies than those checked."""
+
+    def __init__(self, path: Path, tables: Callable[[], Iterator[Any]], size: int) -> None:
+        self.path, self._tables, self._size = path, tables, size
+        self._stamp = _stamp(path)
+
+    def __iter__(self) -> Iterator[Agency]:
+        if _stamp(self.path) != self._stamp:
+            raise ConfigError(f"{self.path}: changed since it was read; start again to read the new configuration")
+        problems: list[str] = []
+        yield from _each_block(Agency, self._tables(), "agency", problems, unique=False)
+        if problems:  # the same bytes read as before: cannot happen, unless the stamp missed a change
+            raise ConfigError("\n".join(f"{self.path}: {p}" for p in problems))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __eq__(self, other: object) -> bool:
+        """The same agencies in the same order."""
+        if not isinstance(other, Roster | tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by what it reads, which can change
+
+    def __contains__(self, agency: object) -> bool:
+        return any(agency == a for a in self)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 # A national roster is 100,000 [[agency]] tables. Parsed whole, its raw tables and the
@@ -442,7 +500,7 @@ def load_config(path: str | Path) -> Config:
         try:
             # utf-8-sig: Windows editors put a BOM before the text.
             with path.open(encoding="utf-8-sig") as lines:
-                return _config(path, _pieces(lines))
+                return _config(path, _pieces(lines), lambda: _agency_tables(path))
         except (_Uncut, UnicodeDecodeError):
             text = path.read_text(encoding="utf-8-sig")  # whole, so that the error names the right line or byte
     except OSError as e:
@@ -453,11 +511,20 @@ def load_config(path: str | Path) -> Config:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
-    return _config(path, [document])
+    tables = document.get("agency", [])
+    return _config(path, [document], lambda: iter(tables if isinstance(tables, list) else ()))
 
 
-def _config(path: Path, pieces: Iterable[dict[str, Any]]) -> Config:
-    """The configuration from the parsed document, given whole or in pieces."""
+def _agency_tables(path: Path) -> Iterator[Any]:
+    """The [[agency]] tables of a file that `load_config` read in pieces, read again the same way."""
+    with path.open(encoding="utf-8-sig") as lines:
+        for piece in _pieces(lines):
+            yield from piece.get("agency", ())
+
+
+def _config(path: Path, pieces: Iterable[dict[str, Any]], agency_tables_again: Callable[[], Iterator[Any]]) -> Config:
+    """The configuration from the parsed document, given whole or in pieces. Its agencies are
+    validated here as they come, and read again by the `Roster` whenever they are gone through."""
     document: dict[str, Any] = {}  # every top-level key but "agency", filled as the pieces come
     agency_problems: list[str] = []
 
@@ -469,12 +536,14 @@ def _config(path: Path, pieces: Iterable[dict[str, Any]]) -> Config:
             document.update(piece)
             yield from tables
 
-    agencies = _read_blocks(Agency, agency_tables(), "agency", agency_problems)
+    size = sum(1 for _ in _each_block(Agency, agency_tables(), "agency", agency_problems))
     problems = [f"{unknown}: unknown key; expected one of {', '.join(SECTIONS)}, agency" for unknown in sorted(set(document) - set(SECTIONS))]
     sections = {name: _read_table(cls, document.get(name, {}), name, problems) for name, cls in SECTIONS.items()}
     problems += agency_problems
+    roster = Roster(path, agency_tables_again, size)
     email = sections["email"]
-    _check_routes(email.get("route", ()), agencies, email.get("recipients", ()), problems)
+    if routes := email.get("route", ()):
+        _check_routes(routes, roster, email.get("recipients", ()), problems)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return Config(
@@ -483,6 +552,6 @@ def _config(path: Path, pieces: Iterable[dict[str, Any]]) -> Config:
         crawl=CrawlSettings(**sections["crawl"]),
         schedule=ScheduleSettings(**sections["schedule"]),
         email=EmailSettings(**sections["email"]),
-        agencies=agencies,
+        agencies=roster,
         checks=ChecksSettings(**sections["checks"]),
     )

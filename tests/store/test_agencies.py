@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import replace
 
@@ -12,8 +13,14 @@ from disclosure_monitor.store import Store
 
 from .conftest import EXAMPLE
 
-AGENCIES = load_config(EXAMPLE).agencies
+AGENCIES = tuple(load_config(EXAMPLE).agencies)
 OLD, OTHER = (a.name for a in AGENCIES[:2])
+
+
+def _configure(store: Store, agencies: tuple) -> dict[str, int]:
+    """`agencies` made the configured ones, as a run or check does; their ids by name."""
+    store.sync_roster(agencies)
+    return store.agency_ids(a.name for a in agencies)
 
 
 def _renamed(old: str, new: str, *extra_aliases: str) -> tuple:
@@ -22,7 +29,7 @@ def _renamed(old: str, new: str, *extra_aliases: str) -> tuple:
 
 
 def test_an_agency_renamed_with_its_old_name_as_an_alias_keeps_its_id(store: Store, agency_ids: dict[str, int]) -> None:
-    ids = store.upsert_agencies(_renamed(OLD, "赣州市赣县区新闻传媒中心"))
+    ids = _configure(store, _renamed(OLD, "赣州市赣县区新闻传媒中心"))
     assert ids["赣州市赣县区新闻传媒中心"] == agency_ids[OLD]
     assert OLD not in {r["name"] for r in store.db.query("SELECT name FROM agencies")}
     assert store.db.execute("SELECT count(*) FROM agencies").fetchone()[0] == len(AGENCIES)
@@ -31,7 +38,7 @@ def test_an_agency_renamed_with_its_old_name_as_an_alias_keeps_its_id(store: Sto
 def test_a_new_agency_with_the_name_of_one_still_configured_as_an_alias_is_a_new_agency(store: Store, agency_ids: dict[str, int]) -> None:
     """An alias that names another configured agency is how report titles name it, not a rename."""
     newcomer = replace(AGENCIES[0], name="赣州市赣县区新闻传媒中心", aliases=(OLD,))
-    ids = store.upsert_agencies((*AGENCIES, newcomer))
+    ids = _configure(store, (*AGENCIES, newcomer))
     assert ids[newcomer.name] not in agency_ids.values() and ids[OLD] == agency_ids[OLD]
 
 
@@ -45,8 +52,39 @@ def test_a_new_agency_with_the_name_of_one_still_configured_as_an_alias_is_a_new
 def test_an_ambiguous_rename_carries_nothing_over_and_says_why(agencies, store: Store, agency_ids: dict[str, int], caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.WARNING, logger="disclosure_monitor.store")
     caplog.clear()
-    ids = store.upsert_agencies(agencies())
+    ids = _configure(store, agencies())
     assert set(agency_ids.values()).isdisjoint(ids[n] for n in ("甲", "乙") if n in ids)
     assert {r["name"] for r in store.db.query("SELECT name FROM agencies")} >= {OLD, OTHER}
     warned = [r for r in caplog.records if r.getMessage() == "agency rename ambiguous"]
     assert warned and OLD in warned[0].fields["old"]  # type: ignore[attr-defined]
+
+
+def test_the_store_holds_the_roster_and_reads_it_back_a_column_or_a_range_at_a_time(store: Store) -> None:
+    """What each stage reads instead of holding the configuration's agencies."""
+    ids = _configure(store, AGENCIES)
+    by_id = dict(itertools.chain.from_iterable(store.roster_batches(batch=2)))
+    assert by_id == {ids[a.name]: a for a in AGENCIES}  # every field, a batch of two at a time
+    hosts = store.roster_hosts()
+    assert sum(columns for _, columns in hosts) == len({a.section for a in AGENCIES})
+    for host, _ in hosts:
+        for section in store.roster_columns(host):
+            assert [a for _, a in store.column_agencies(section)] == [a for a in AGENCIES if a.section == section]
+
+
+def test_an_agency_taken_out_of_the_configuration_is_kept_but_not_read_as_configured(store: Store) -> None:
+    ids = _configure(store, AGENCIES)
+    gone, *kept = AGENCIES
+    _configure(store, tuple(kept))
+    assert store.roster_agencies(ids.values()) == {ids[a.name]: a for a in kept}
+    assert store.db["agencies"].get(ids[gone.name])["configured"] == 0  # its history stays its own
+    assert _configure(store, AGENCIES)[gone.name] == ids[gone.name]  # configured again, the same row
+    assert len(store.roster_agencies(ids.values())) == len(AGENCIES)
+
+
+def test_agencies_put_a_few_at_a_time_rename_none_still_configured(store: Store, agency_ids: dict[str, int]) -> None:
+    """`upsert_agencies` does not know the whole configuration: an alias naming an agency configured
+    is how report titles name it, not a rename."""
+    newcomer = replace(AGENCIES[1], name="赣州市赣县区新闻传媒中心", aliases=(OLD,))
+    ids = store.upsert_agencies([newcomer])
+    assert ids[newcomer.name] not in agency_ids.values()
+    assert store.agency_ids([OLD]) == {OLD: agency_ids[OLD]}

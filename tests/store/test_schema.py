@@ -63,7 +63,7 @@ def test_an_unusable_file_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_agencies_are_updated_by_name(store: Store) -> None:
-    agencies = load_config(EXAMPLE).agencies
+    agencies = tuple(load_config(EXAMPLE).agencies)
     ids = store.upsert_agencies(agencies)
     moved = dataclasses.replace(agencies[0], section="http://127.0.0.1:8765/ganxian/new/index.html")
     assert store.upsert_agencies([moved]) == {moved.name: ids[moved.name]}

@@ -36,7 +36,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from ..config import CrawlSettings
+from ..config import CrawlSettings, host_of
 from ..errors import (
     BlockedByAntibot,
     ColumnMissing,
@@ -147,11 +147,6 @@ def _is_text(content_type: str | None, data: bytes, url: str) -> bool:
     if content_type and any(t in content_type.lower() for t in _TEXT_TYPES):
         return sniff_format(data, url, content_type) in ("html", "text")
     return not content_type and sniff_format(data, url) == "html"
-
-
-def host_of(url: str) -> str:
-    """The politeness key: scheme-less host:port, lower case."""
-    return urlsplit(url).netloc.lower()
 
 
 def address_class(address: str) -> str:

@@ -12,10 +12,9 @@ report is not parsed again.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import zlib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -24,14 +23,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from ..config import Agency, Config, CrawlSettings
+from ..config import Agency, Config, CrawlSettings, host_of
 from ..errors import FetchError, NetworkFailure, ParseError
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
 from ..store import ColumnRead, Store, Verdict
 from .columns import Picks, column_inputs, dumped, first_page, loaded
 from .discover import Listing, ListingItem, Page, PageRequest, article_title, attachments, read_listing
-from .fetch import Fetched, Fetcher, host_of
+from .fetch import Fetched, Fetcher
 from .select import Pick, Selector
 
 STATES = (
@@ -111,16 +110,17 @@ def wanted_years(agency: Agency, settings: CrawlSettings, today: date) -> list[i
     return list(range(first, last + 1))
 
 
-def lanes(sections: Mapping[str, list[Agency]], settings: CrawlSettings) -> list[list[tuple[str, list[Agency]]]]:
-    """The columns dealt into lanes, each read one after another: per host one lane more than
-    its concurrency, so its next column is listed while the last report of one is parsed.
+def lanes(hosts: Iterable[tuple[str, int]], settings: CrawlSettings) -> Iterator[tuple[str, int, int]]:
+    """The columns of each (host, how many columns) dealt into lanes, each read one after another:
+    per host one lane more than its concurrency, so its next column is listed while the last
+    report of one is parsed. A lane is (host, k, n): its k-th of n shares of the host's columns.
     Lanes of different hosts alternate, so the first ones started spread over every host."""
-    by_host: dict[str, list[tuple[str, list[Agency]]]] = {}
-    for section, agencies in sections.items():
-        by_host.setdefault(host_of(section), []).append((section, agencies))
+    hosts = list(hosts)
     per_host = settings.per_host_concurrency + 1
-    dealt = [[columns[k::per_host] for k in range(min(per_host, len(columns)))] for columns in by_host.values()]
-    return [lane for round_ in itertools.zip_longest(*dealt) for lane in round_ if lane]
+    for k in range(per_host):
+        for host, columns in hosts:
+            if k < (n := min(per_host, columns)):
+                yield host, k, n
 
 
 def recheck_due(url: str, verified_at: datetime, now: datetime, days: int) -> bool:
@@ -254,29 +254,31 @@ class _Cycle:
         backoff_base: float | None,
     ) -> None:
         self.config, self.store, self.today, self.progress = config, store, today, progress
-        hosts = (urlsplit(a.section).hostname or "" for a in config.agencies)
-        self.fetcher = Fetcher(config.crawl, backoff_base=backoff_base, configured_hosts=hosts)
-        self.lanes = asyncio.Semaphore(MAX_LANES)
+        self.backoff_base = backoff_base
+        self.fetcher: Fetcher  # made by `run`, once the configured hosts are known
         self.parsing = asyncio.Semaphore(PARSE_QUEUE)
         self.quarantine = asyncio.Lock()  # documents parsed alone after a worker died, one at a time
-        self.ids: dict[str, int] = {}
+        self.ids: dict[str, int] = {}  # name → id of the agencies of the columns being read
         self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
         self.reconfirmed: list[tuple[int, datetime, dict[str, Any]]] = []  # documents fetched again, the same (likewise)
         self.columns_read: list[ColumnRead] = []  # columns read to their end (likewise)
-        self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC), agencies=len(config.agencies))
+        self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC))
         self.pool: ProcessPoolExecutor | None = None
         self.evidence = _EvidenceKeeper(store)
 
     async def run(self) -> RunSummary:
-        self.ids = self.store.upsert_agencies(self.config.agencies)
+        """Crawl every configured column. The roster is put in the store and read back a column
+        at a time (`Store.column_agencies`): the crawl never holds every agency."""
+        self.summary.agencies = self.store.sync_roster(self.config.agencies)
         self.summary.run_id = self.store.start_run()
-        sections: dict[str, list[Agency]] = {}
-        for agency in self.config.agencies:
-            sections.setdefault(agency.section, []).append(agency)
+        hosts = self.store.roster_hosts()
+        names = (urlsplit(f"//{host}").hostname or "" for host, _ in hosts)
+        self.fetcher = Fetcher(self.config.crawl, backoff_base=self.backoff_base, configured_hosts=names)
         self.pool = self.new_pool()
         try:
             async with self.fetcher:
-                await asyncio.gather(*(self.lane(columns) for columns in lanes(sections, self.config.crawl)))
+                dealt = lanes(hosts, self.config.crawl)  # taken by MAX_LANES readers, a lane each in turn
+                await asyncio.gather(*(self.lanes(dealt) for _ in range(MAX_LANES)))
         finally:
             self.pool.shutdown(cancel_futures=True)
         self.save_outcomes()
@@ -344,12 +346,24 @@ class _Cycle:
 
     # -- one column -----------------------------------------------------------------------------
 
-    async def lane(self, columns: list[tuple[str, list[Agency]]]) -> None:
-        async with self.lanes:
-            for section, agencies in columns:
-                await self.column(section, agencies)
+    async def lanes(self, dealt: Iterator[tuple[str, int, int]]) -> None:
+        """Read lanes from `dealt` until none is left: the k-th of every n of the host's columns."""
+        for host, k, n in dealt:
+            for section in self.store.roster_columns(host)[k::n]:
+                await self.column(section)
 
-    async def column(self, section: str, agencies: list[Agency]) -> None:
+    async def column(self, section: str) -> None:
+        members = self.store.column_agencies(section)
+        ids = {agency.name: agency_id for agency_id, agency in members}
+        self.ids.update(ids)
+        try:
+            await self.read_reports(section, [agency for _, agency in members])
+        finally:
+            for name in ids:
+                del self.ids[name]
+
+    async def read_reports(self, section: str, agencies: list[Agency]) -> None:
+        """The column's reports of each of its agencies' wanted years, each stored with its outcome."""
         wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
         insecure = any(a.insecure_tls for a in agencies)
         try:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..checks.predicates import CRAWL_FAILURES
-from ..config import DEFAULT_ROUTE, Config
+from ..config import DEFAULT_ROUTE, Agency, Config
 from ..store import Store
 from ..templating import environment
 from . import chart
@@ -119,8 +120,11 @@ def in_language(table: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:
     return {key: twins[column] for key, twins in table.items()}
 
 
-OPEN_FINDINGS = """SELECT f.id, f.agency_id, f.year, f.check_id, f.keys, f.severity, f.message_zh, f.message_en,
-    f.expected, f.actual, f.first_seen, f.reopened_at, a.name AS agency, a.region, a.section,
+# What a route needs to know of the agency of a row (see `_agency`).
+AGENCY = "a.name AS agency, a.kind, a.region, a.section, a.aliases, a.configured"
+
+OPEN_FINDINGS = f"""SELECT f.id, f.agency_id, f.year, f.check_id, f.keys, f.severity, f.message_zh, f.message_en,
+    f.expected, f.actual, f.first_seen, f.reopened_at, {AGENCY},
     r.url AS report_url, d.sha256, o.state, o.url AS outcome_url, o.reason
 FROM findings f
 LEFT JOIN agencies a ON a.id = f.agency_id
@@ -130,15 +134,28 @@ LEFT JOIN outcomes o ON o.agency_id = f.agency_id AND o.year = f.year
 WHERE f.resolved_at IS NULL AND f.dismissed_at IS NULL AND f.severity != 'info'
 ORDER BY a.region, a.name, f.year, f.check_id, f.id"""
 
-RESOLVED = """SELECT f.severity, f.reopened_at, a.name AS agency FROM findings f
+RESOLVED = f"""SELECT f.severity, f.reopened_at, {AGENCY} FROM findings f
 LEFT JOIN agencies a ON a.id = f.agency_id
 WHERE f.resolved_at >= ? AND f.dismissed_at IS NULL AND f.severity != 'info'"""
 
-PUBLICATION = """SELECT a.name AS agency, a.region, a.kind, k.year, r.published_on, r.id IS NOT NULL AS has_report, o.state
+PUBLICATION = f"""SELECT {AGENCY}, k.year, r.published_on, r.id IS NOT NULL AS has_report, o.state
 FROM (SELECT agency_id, year FROM outcomes UNION SELECT agency_id, year FROM reports WHERE is_current) k
 JOIN agencies a ON a.id = k.agency_id
 LEFT JOIN reports r ON r.agency_id = k.agency_id AND r.year = k.year AND r.is_current
 LEFT JOIN outcomes o ON o.agency_id = k.agency_id AND o.year = k.year"""
+
+
+def _agency(row: dict[str, Any]) -> Agency | None:
+    """The configured agency a row is about, as a route sees it (None: one no longer configured),
+    read from the store's roster, which the last run or check brought in step with the configuration."""
+    if not row["configured"]:
+        return None
+    return _routed(row["agency"], row["kind"], row["section"], row["region"], row["aliases"])
+
+
+@lru_cache(maxsize=1024)  # the rows of one agency come together
+def _routed(name: str, kind: str, section: str, region: str, aliases: str) -> Agency:
+    return Agency(name, kind, section, region, tuple(json.loads(aliases)))
 
 
 def period_of(today: date) -> str:
@@ -321,7 +338,6 @@ def build_digest(
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     audience = audience or everyone(config)
-    agencies = {a.name: a for a in config.agencies}
     labels = in_language(LABELS, lang)
     period = period_of(today)
     since = _window_start(today, config.schedule.timezone)
@@ -329,17 +345,17 @@ def build_digest(
     streaks = store.failure_streaks(CRAWL_FAILURES)
     sections, tally, finding_ids = _Sections(), _Tally(), []
     for row in store.db.query(OPEN_FINDINGS):
-        if audience.takes(agencies.get(row["agency"]), row["severity"]):
+        if audience.takes(_agency(row), row["severity"]):
             item = _item(row, store, since, lang, unstable_since, streaks)
             sections.add(item)
             tally.add(item)
             finding_ids.append(item["id"])
     resolved = sum(
-        audience.takes(agencies.get(row["agency"]), row["severity"]) and not _unstable(row, unstable_since)
+        audience.takes(_agency(row), row["severity"]) and not _unstable(row, unstable_since)
         for row in store.db.query(RESOLVED, [since])
     )
     summary = tally.summary(resolved)
-    records = (r for r in store.db.query(PUBLICATION) if audience.shows(agencies.get(r["agency"])))
+    records = (r for r in store.db.query(PUBLICATION) if audience.shows(_agency(r)))
     rows = chart.publication_rows(records, today)
     subject = f"{config.email.subject_prefix} " + labels["subject"].format(period=period, **summary)
     if audience.route is not None:
