@@ -8,6 +8,7 @@ one new field. Every problem is reported at once, each with the file and key pat
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -422,6 +423,7 @@ class Roster:
     def __init__(self, path: Path, tables: Callable[[], Iterator[Any]], size: int) -> None:
         self.path, self._tables, self._size = path, tables, size
         self._stamp = _stamp(path)
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()  # what the store knows it by (`Store.sync_roster`)
 
     def __iter__(self) -> Iterator[Agency]:
         if _stamp(self.path) != self._stamp:

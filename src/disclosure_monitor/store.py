@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, Self
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
 
-from .config import Agency, host_of
+from .config import Agency, Roster, host_of
 from .errors import StoreError
 from .log import event
 from .model import Figure, Finding, Report, Value
@@ -335,6 +335,12 @@ ALTER TABLE agencies ADD COLUMN listing TEXT NOT NULL DEFAULT 'auto';
 ALTER TABLE agencies ADD COLUMN insecure_tls INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agencies ADD COLUMN configured INTEGER NOT NULL DEFAULT 1;  -- 0: no longer configured, kept for its history
 CREATE INDEX agencies_by_column ON agencies (host, section, id) WHERE configured;
+CREATE TABLE roster_source (                     -- the configuration the roster was last read from
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sha256 TEXT NOT NULL,                        -- of its file's bytes: the same again is not read in again
+    agencies INTEGER NOT NULL,                   -- how many it configures
+    read_at TEXT NOT NULL
+);
 """
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -762,8 +768,18 @@ class Store:
         They are streamed through a temporary table, never held: a national roster is 100,000.
         An agency renamed in the configuration, with its old name among its aliases, keeps its
         stored row (see `_renames`): its reports, crawl history and findings stay its own.
+        A `Roster` read from the same bytes as the last one is not read in again (a national
+        one takes 5 s to read, and a run's crawl and audit both ask for it).
         """
-        return self._put_agencies(agencies, whole_roster=True)
+        source = agencies.sha256 if isinstance(agencies, Roster) else None
+        known = self._conn.execute("SELECT agencies FROM roster_source WHERE sha256 = ?", (source,)).fetchone()
+        if known is not None:
+            return int(known[0])
+        size = self._put_agencies(agencies, whole_roster=True)
+        if source is not None:
+            with self._transaction() as conn:
+                conn.execute("INSERT OR REPLACE INTO roster_source VALUES (1, ?, ?, ?)", (source, size, _stamp(None)))
+        return size
 
     def upsert_agencies(self, agencies: Iterable[Agency]) -> dict[str, int]:
         """Insert or update these agencies by name, configured, the others as they are; returns
@@ -781,6 +797,7 @@ class Store:
         )  # fmt: skip
         self._refill(ROSTER_TABLE, "roster", f"INSERT INTO temp.roster VALUES ({', '.join('?' * 10)})", rows)
         with self._transaction() as conn:
+            conn.execute("DELETE FROM roster_source")  # the roster is no longer that of a known configuration
             for old, new in _renames(conn.execute(RENAME_CLAIMS.format(partial=int(not whole_roster)))):
                 conn.execute("UPDATE agencies SET name = ? WHERE name = ?", (new, old))
                 event(log, "agency renamed", old=old, new=new)

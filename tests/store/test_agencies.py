@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from disclosure_monitor import config as config_module
 from disclosure_monitor.config import load_config
 from disclosure_monitor.store import Store
 
@@ -88,3 +89,15 @@ def test_agencies_put_a_few_at_a_time_rename_none_still_configured(store: Store,
     ids = store.upsert_agencies([newcomer])
     assert ids[newcomer.name] not in agency_ids.values()
     assert store.agency_ids([OLD]) == {OLD: agency_ids[OLD]}
+
+
+def test_a_configuration_read_in_again_unchanged_is_not_gone_through_again(store: Store, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A run's crawl and its audit both sync the roster: a national one takes seconds to read."""
+    reads, read = [], config_module._agency_tables
+    monkeypatch.setattr(config_module, "_agency_tables", lambda path: reads.append(path) or read(path))
+    config = load_config(EXAMPLE)
+    assert store.sync_roster(config.agencies) == len(AGENCIES) and len(reads) == 1
+    assert store.sync_roster(load_config(EXAMPLE).agencies) == len(AGENCIES) and len(reads) == 1  # the same bytes
+    store.upsert_agencies([replace(AGENCIES[0], region="另一个区")])  # the roster is no longer the file's
+    store.sync_roster(config.agencies)
+    assert len(reads) == 2

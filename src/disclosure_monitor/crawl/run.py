@@ -278,7 +278,7 @@ class _Cycle:
         try:
             async with self.fetcher:
                 dealt = lanes(hosts, self.config.crawl)  # taken by MAX_LANES readers, a lane each in turn
-                await asyncio.gather(*(self.lanes(dealt) for _ in range(MAX_LANES)))
+                await asyncio.gather(*(self.read_lanes(dealt) for _ in range(MAX_LANES)))
         finally:
             self.pool.shutdown(cancel_futures=True)
         self.save_outcomes()
@@ -346,7 +346,7 @@ class _Cycle:
 
     # -- one column -----------------------------------------------------------------------------
 
-    async def lanes(self, dealt: Iterator[tuple[str, int, int]]) -> None:
+    async def read_lanes(self, dealt: Iterator[tuple[str, int, int]]) -> None:
         """Read lanes from `dealt` until none is left: the k-th of every n of the host's columns."""
         for host, k, n in dealt:
             for section in self.store.roster_columns(host)[k::n]:
