@@ -193,7 +193,7 @@ class EmailSettings:
         return os.environ.get(PASSWORD_ENV) or None
 
 
-@dataclass(frozen=True, slots=True)  # slots: a national roster holds 100,000 of them
+@dataclass(frozen=True, slots=True)  # slots: going through a national roster makes 100,000 of them
 class Agency:
     name: str = key(check=non_empty)
     kind: str = key(check=one_of(*KINDS), shared=True)
@@ -418,7 +418,8 @@ class Roster:
     """The configured agencies, read from the configuration file again each time they are gone
     through, a piece at a time (`AGENCIES_A_PIECE` tables): a national roster's 100,000
     `Agency` objects were 46 MB held by every command. `load_config` validated them all once;
-    a file changed since raises ConfigError rather than give other agencies than those checked."""
+    a file changed since raises ConfigError rather than give other agencies than those checked.
+    (A file that does not read in pieces, see `_pieces`, is read whole and its tables are held.)"""
 
     def __init__(self, path: Path, tables: Callable[[], Iterator[Any]], size: int) -> None:
         self.path, self._tables, self._size = path, tables, size
