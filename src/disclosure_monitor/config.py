@@ -368,12 +368,11 @@ def _each_block(cls: type, tables: Iterable[Any], where: str, problems: list[str
         before = len(problems)
         values = _read_table(cls, table, f"{where}[{i}]", problems, shared)
         name = values.get("name")
-        if not unique or name is None:
-            pass
-        elif name in first_index:
-            problems.append(f"{where}[{i}].name: duplicate {noun} {name!r}, already {where}[{first_index[name]}]")
-        else:
-            first_index[name] = i
+        if unique and name is not None:
+            if name in first_index:
+                problems.append(f"{where}[{i}].name: duplicate {noun} {name!r}, already {where}[{first_index[name]}]")
+            else:
+                first_index[name] = i
         if len(problems) == before:
             yield cls(**values)
 

@@ -609,6 +609,14 @@ ROSTER_UPSERT = """INSERT INTO agencies (name, kind, region, section, host, leve
             excluded.first_year, excluded.aliases, excluded.listing, excluded.insecure_tls, 1)"""
 
 
+def stored_agency(
+    name: str, kind: str, section: str, region: str, aliases: str,
+    first_year: int | None = None, level: str | None = None, insecure_tls: int = 0, listing: str = "auto",
+) -> Agency:  # fmt: skip
+    """An agency as a row of `agencies` holds it (`aliases` its JSON list)."""
+    return Agency(name, kind, section, region, tuple(json.loads(aliases)), first_year, level, bool(insecure_tls), listing)
+
+
 def _renames(claims: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """(old, new) names of stored agencies the configuration renamed, from its claims: (new, old)
     for each configured agency not yet stored and each of its aliases naming a stored agency no
@@ -847,10 +855,7 @@ class Store:
             FROM agencies WHERE configured AND {where}""",
             params,
         )
-        return [
-            (agency_id, Agency(name, kind, section, region, tuple(json.loads(aliases)), first_year, level, bool(insecure), listing))
-            for agency_id, name, kind, section, region, aliases, first_year, level, insecure, listing in rows
-        ]
+        return [(agency_id, stored_agency(*row)) for agency_id, *row in rows]
 
     # -- documents and evidence ---------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..checks.predicates import CRAWL_FAILURES
 from ..config import DEFAULT_ROUTE, Agency, Config
-from ..store import Store
+from ..store import Store, stored_agency
 from ..templating import environment
 from . import chart
 from .routing import Audience, everyone
@@ -153,9 +153,7 @@ def _agency(row: dict[str, Any]) -> Agency | None:
     return _routed(row["agency"], row["kind"], row["section"], row["region"], row["aliases"])
 
 
-@lru_cache(maxsize=1024)  # the rows of one agency come together
-def _routed(name: str, kind: str, section: str, region: str, aliases: str) -> Agency:
-    return Agency(name, kind, section, region, tuple(json.loads(aliases)))
+_routed = lru_cache(maxsize=1024)(stored_agency)  # the rows of one agency come together
 
 
 def period_of(today: date) -> str:
