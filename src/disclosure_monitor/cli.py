@@ -24,7 +24,7 @@ from .crawl.run import wanted_years
 from .demo import run_demo
 from .digest import audiences, build_digest, deliver, everyone, write_digest
 from .errors import ConfigError, MonitorError, ParseError
-from .lock import store_lock
+from .lock import StoreBusy, store_lock
 from .log import configure_logging
 from .parse import parse_path
 
@@ -205,6 +205,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     audience = chosen[args.route] if args.route else everyone(config)
     if args.dry_run:
         with service.open_store(config) as store:
+            try:  # route by the configuration as it is now, unless a run holds the store (it read it in)
+                with store_lock(config.store.path, "digest --dry-run"):
+                    store.sync_roster(config.agencies)
+            except StoreBusy as busy:
+                print(f"disclosure-monitor digest: {busy}; routed by the agencies as that run read them", file=sys.stderr)
             built = build_digest(store, config, today, lang, audience=audience)
         if args.out:
             write_digest(built, config.email, args.out)

@@ -25,6 +25,7 @@ from disclosure_monitor.checks import AgencyFacts, check_report
 from disclosure_monitor.cli import main
 from disclosure_monitor.config import Config, load_config
 from disclosure_monitor.digest import build, build_digest, send
+from disclosure_monitor.lock import store_lock
 from disclosure_monitor.model import Finding
 from disclosure_monitor.store import Scope, Store
 
@@ -149,6 +150,43 @@ def test_a_refused_route_stays_pending_and_the_others_are_not_sent_twice(
     assert sorted(routes) == sorted(EXPECTED) and len(routes) == 4, "every route exactly once"
     assert store.pending_digests() == []
     assert "was already sent" in capsys.readouterr().out
+
+
+def move_huaian_to_ganzhou(path: Path) -> list[str]:
+    """Edit 淮安's region in the configuration file; returns the command that previews 赣州's digest."""
+    path.write_text(path.read_text(encoding="utf-8").replace('region = "江苏省淮安市"', 'region = "江西省赣州市清江浦区"'), encoding="utf-8")
+    return ["digest", "-c", str(path), "--today", TODAY.isoformat(), "--dry-run", "--route", "赣州"]
+
+
+def test_a_region_edited_in_the_configuration_routes_the_next_digest(
+    routed: tuple[Path, Config, Store], sink: RefusingSink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """淮安 moved under 赣州 in the file, and `digest` run before any `run` or `check`."""
+    path, _, store = routed
+    preview = move_huaian_to_ganzhou(path)
+    moved = {("淮安市人民政府", "A04"), ("淮安市人民政府", "D05")}
+
+    assert main(preview) == 0
+    assert "淮安市人民政府" in capsys.readouterr().out
+
+    sink.refused = set()
+    assert digest(path) == 0
+    routes = carried(store)
+    assert routes["赣州"] == EXPECTED["赣州"] | moved
+    assert routes["江苏 errors"] == set(), "淮安 is no longer in 江苏"
+    assert routes["default"] == EXPECTED["default"] - moved
+
+
+def test_a_preview_while_a_run_holds_the_store_routes_as_that_run_read(
+    routed: tuple[Path, Config, Store], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, config, _ = routed
+    preview = move_huaian_to_ganzhou(path)
+    with store_lock(config.store.path, "run"):
+        assert main(preview) == 0
+    shown = capsys.readouterr()
+    assert "淮安市人民政府" not in shown.out
+    assert "in use by" in shown.err and "as that run read them" in shown.err
 
 
 def test_the_run_cycle_retries_only_the_pending_route(routed: tuple[Path, Config, Store], sink: RefusingSink) -> None:

@@ -135,7 +135,11 @@ def deliver(
 
     One route's failure neither stops nor repeats the others: it comes back as a result
     with status "failed" and stays pending.
+
+    Routes go by each agency's region and kind as the configuration says now: its roster is
+    read into the store first (nothing to do when the file is the one the last run read).
     """
+    store.sync_roster(config.agencies)
     results = []
     for audience in audiences(config):
         if only is not None and audience.name not in only:
