@@ -13,7 +13,7 @@ from disclosure_monitor.crawl.run import STATES, crawl, recheck_due
 from disclosure_monitor.simulator import Simulator, default_scenario
 from disclosure_monitor.store import Store
 
-from .conftest import BACKOFF, DELAY, TODAY, Crawled, open_store, write_config
+from .conftest import BACKOFF, DELAY, TODAY, Crawled, open_store, without, write_config
 
 
 def test_every_agency_year_ends_in_its_expected_state(crawled: Crawled) -> None:
@@ -114,6 +114,28 @@ def test_second_run_over_unchanged_sites_is_answered_by_304s(crawled: Crawled) -
     assert crawled.second.requests < 0.7 * crawled.first.requests
     second = crawled.store.outcomes(run_id=crawled.second.run_id)
     assert [(o["agency"], o["year"], o["state"]) for o in second] == [(o["agency"], o["year"], o["state"]) for o in crawled.first_outcomes]
+
+
+def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept_again(tmp_path) -> None:
+    """A person emptied the evidence folder between two runs of the same day: the second run
+    sends its validators as before (the folder is looked at on a page's recheck day), and each
+    page the server answers 304 is asked for again whole, its bytes kept again."""
+    with Simulator(without(default_scenario(0, 12), "stall")) as sim:
+        config = write_config(tmp_path, sim.agencies_config())
+        with open_store(config) as store:
+            first = crawl(config, store, TODAY, backoff_base=BACKOFF)
+            before = [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=first.run_id)]
+            for kept in [p for p in config.store.evidence.rglob("*") if p.is_file()]:
+                kept.unlink()
+            sim.log.clear()
+            second = crawl(config, store, TODAY, backoff_base=BACKOFF)
+            answered = defaultdict(list)
+            for e in sim.requests:
+                answered[f"http://{e['host']}{e['path']}"].append(e["status"])
+            refetched = [url for url, statuses in answered.items() if statuses[:2] == [304, 200]]
+            assert refetched, "some pages were answered 304 and then fetched whole"
+            assert all(store.holds_evidence(store.latest_document(url)["sha256"]) for url in refetched)
+            assert [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=second.run_id)] == before
 
 
 def test_run_counts_are_kept_in_the_store(crawled: Crawled) -> None:

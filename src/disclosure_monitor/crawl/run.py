@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..config import Agency, Config, CrawlSettings, host_of
-from ..errors import FetchError, NetworkFailure, ParseError
+from ..errors import FetchError, NetworkFailure, ParseError, StoreError
 from ..parse import page_published_on, parse_document
 from ..parse.document import decode, sniff_format
 from ..store import ColumnRead, Store, Verdict
@@ -319,7 +319,12 @@ class _Cycle:
         if method != "GET":
             return await self.fetcher.request(method, url, insecure_tls=insecure_tls, **options), None
         prior = self.store.latest_document(url)
-        usable = prior is not None and self.store.holds_evidence(prior["sha256"])
+        # Whether its bytes are still kept (a person may have pruned the evidence folder) is looked
+        # up on the page's recheck day: on a cold disk each look costs milliseconds of the event
+        # loop, a national run's first pages minutes (bench/README.md, fourteenth session).
+        usable = prior is not None and (
+            not self.recheck_due(url, prior["fetched_at"]) or self.store.holds_evidence(prior["sha256"])
+        )
         fetched = await self.fetcher.get(
             url,
             etag=prior["etag"] if usable else None,
@@ -328,7 +333,11 @@ class _Cycle:
             **options,
         )
         if fetched.not_modified and usable:
-            fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
+            try:
+                fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
+            except StoreError:  # pruned, or unreadable, since it was last looked for: ask for it whole
+                usable = False
+                fetched = await self.fetcher.get(url, insecure_tls=insecure_tls, **options)
         about = {
             "http_status": 200 if fetched.not_modified else fetched.status,
             "content_type": fetched.content_type,
