@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from disclosure_monitor.crawl.run import STATES, crawl, recheck_due
 from disclosure_monitor.simulator import Simulator, default_scenario
@@ -116,7 +117,7 @@ def test_second_run_over_unchanged_sites_is_answered_by_304s(crawled: Crawled) -
     assert [(o["agency"], o["year"], o["state"]) for o in second] == [(o["agency"], o["year"], o["state"]) for o in crawled.first_outcomes]
 
 
-def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept_again(tmp_path) -> None:
+def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept_again(tmp_path: Path) -> None:
     """A person emptied the evidence folder between two runs of the same day: the second run
     sends its validators as before (the folder is looked at on a page's recheck day), and each
     page the server answers 304 is asked for again whole, its bytes kept again."""
