@@ -205,7 +205,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     audience = chosen[args.route] if args.route else everyone(config)
     if args.dry_run:
         with service.open_store(config) as store:
-            try:  # route by the configuration as it is now, unless a run holds the store (it read it in)
+            try:  # route by the configuration as it is now; while a run holds the store, as that run read it
                 with store_lock(config.store.path, "digest --dry-run"):
                     store.sync_roster(config.agencies)
             except StoreBusy as busy:

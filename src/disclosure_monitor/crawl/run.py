@@ -520,7 +520,8 @@ class _Cycle:
         return report_id
 
     def recheck_due(self, url: str, verified_at: str | None) -> bool:
-        """Whether the page of a report already stored from it, last fetched at `verified_at`, is asked again this run."""
+        """Whether a page fetched before, last at `verified_at`, is due this run: a found report's page
+        is asked again, and any page's evidence looked for (see `fetch`)."""
         if verified_at is None:
             return True
         return recheck_due(url, datetime.fromisoformat(verified_at), self.summary.started_at, self.config.crawl.recheck_days)
