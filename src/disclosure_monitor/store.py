@@ -343,8 +343,16 @@ CREATE TABLE roster_source (                     -- the configuration the roster
 );
 """
 
+# Version 9: the sha256 of the bytes of the column's first page at its last full reading, so
+# that a run given those same bytes again (a 304, or an unchanged page) replays the reading
+# without reading the page back from the evidence and parsing it (bench/README.md, fifteenth
+# session). Null for readings stored before: those columns compare the page's items, as before.
+SCHEMA_9 = """
+ALTER TABLE column_reads ADD COLUMN first_sha256 TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
-    SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6 + _stale_triggers(), SCHEMA_7, SCHEMA_8
+    SCHEMA_1, SCHEMA_2, SCHEMA_3, _schema_4, SCHEMA_5, SCHEMA_6 + _stale_triggers(), SCHEMA_7, SCHEMA_8, SCHEMA_9
 )  # fmt: skip
 
 # What a document's row says about its latest fetch, refreshed when the same bytes come again.
@@ -656,7 +664,7 @@ class Verdict(NamedTuple):
 
 
 class ColumnRead(NamedTuple):
-    """A column as read to its end, as `keep_column_reads` stores it (see SCHEMA_7)."""
+    """A column as read to its end, as `keep_column_reads` stores it (see SCHEMA_7 and SCHEMA_9)."""
 
     section: str
     inputs: str
@@ -665,6 +673,7 @@ class ColumnRead(NamedTuple):
     pages: int
     shape: str
     read_at: datetime
+    first_sha256: str
 
 
 class Store:
@@ -1006,7 +1015,7 @@ class Store:
     # -- columns ------------------------------------------------------------------------------
 
     def column_read(self, section: str) -> dict[str, Any] | None:
-        """What the column at `section` listed when last read to its end (see SCHEMA_7), or None."""
+        """What the column at `section` listed when last read to its end (see SCHEMA_7 and 9), or None."""
         row = self._conn.execute("SELECT * FROM column_reads WHERE section = ?", (section,)).fetchone()
         return dict(row) if row else None
 
@@ -1014,8 +1023,8 @@ class Store:
         """Store columns read to their end, each replacing what its column listed before."""
         with self._transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO column_reads VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((*read[:-1], _stamp(read.read_at)) for read in reads),
+                f"INSERT OR REPLACE INTO column_reads ({', '.join(ColumnRead._fields)}) VALUES ({', '.join('?' * len(ColumnRead._fields))})",
+                (read._replace(read_at=_stamp(read.read_at)) for read in reads),
             )
 
     def latest_document(self, url: str) -> dict[str, Any] | None:

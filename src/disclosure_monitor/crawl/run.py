@@ -12,6 +12,7 @@ report is not parsed again.
 from __future__ import annotations
 
 import asyncio
+import time
 import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
@@ -51,6 +52,11 @@ PARSE_QUEUE = 2 * PARSE_WORKERS  # documents handed to the pool at once; the res
 # Reports of one column fetched at once: enough to keep its host busy while others wait for a
 # parse worker, few enough that a shared column of 50 agencies does not hold 150 documents.
 REPORTS_AT_ONCE = 4
+# Seconds between the crawl's commits of what it recorded. A commit a column rewrote the same
+# pages of outcomes and documents many times over: neighbouring columns' rows share pages,
+# and an unchanged national run wrote 1.5 GB (bench/README.md, fifteenth session). A run
+# killed loses at most this much of its verdicts, which the next run finds again.
+SAVE_EVERY = 1.0
 
 
 @dataclass(frozen=True)
@@ -259,9 +265,10 @@ class _Cycle:
         self.parsing = asyncio.Semaphore(PARSE_QUEUE)
         self.quarantine = asyncio.Lock()  # documents parsed alone after a worker died, one at a time
         self.ids: dict[str, int] = {}  # name → id of the agencies of the columns being read
-        self.unsaved: list[Outcome] = []  # recorded, stored together when a column ends (`save_outcomes`)
+        self.unsaved: list[tuple[int, Outcome]] = []  # (agency id, outcome) recorded, stored together (`save_outcomes`)
         self.reconfirmed: list[tuple[int, datetime, dict[str, Any]]] = []  # documents fetched again, the same (likewise)
         self.columns_read: list[ColumnRead] = []  # columns read to their end (likewise)
+        self.saved_at = time.monotonic()
         self.summary = RunSummary(run_id=0, started_at=datetime.now(UTC))
         self.pool: ProcessPoolExecutor | None = None
         self.evidence = _EvidenceKeeper(store)
@@ -290,14 +297,20 @@ class _Cycle:
         return self.summary
 
     def record(self, agency: str, year: int, state: str, **details: Any) -> None:
-        self.unsaved.append(Outcome(agency, year, state, **details))
+        self.unsaved.append((self.ids[agency], Outcome(agency, year, state, **details)))
+
+    def save_due(self) -> None:
+        """`save_outcomes` if the last was `SAVE_EVERY` ago: called as each column ends."""
+        if time.monotonic() - self.saved_at >= SAVE_EVERY:
+            self.save_outcomes()
 
     def save_outcomes(self) -> None:
         """Store the outcomes recorded so far in one transaction (one commit, not one an outcome),
         then the documents fetched again unchanged, then the columns read to their end; those of
         a run killed before are not lost work: the next run finds them again."""
-        outcomes, self.unsaved = self.unsaved, []
-        verdicts = (Verdict(self.ids[o.agency], o.year, o.state, o.url, o.reason, o.report_id) for o in outcomes)
+        recorded, self.unsaved = self.unsaved, []
+        outcomes = [outcome for _, outcome in recorded]
+        verdicts = (Verdict(agency_id, o.year, o.state, o.url, o.reason, o.report_id) for agency_id, o in recorded)
         self.store.record_outcomes(verdicts, run_id=self.summary.run_id)
         reconfirmed, self.reconfirmed = self.reconfirmed, []
         self.store.reconfirm_many(reconfirmed)
@@ -307,14 +320,18 @@ class _Cycle:
         self.summary.states.update(o.state for o in outcomes)
         for outcome in outcomes if self.progress else ():
             self.progress(outcome)
+        self.saved_at = time.monotonic()
 
     # -- fetching with the store's memory -------------------------------------------------------
 
-    async def fetch(self, url: str, *, method: str = "GET", insecure_tls: bool = False, **options: Any) -> tuple[Fetched, int | None]:
+    async def fetch(
+        self, url: str, *, method: str = "GET", insecure_tls: bool = False, holding: str | None = None, **options: Any
+    ) -> tuple[Fetched, int | None]:
         """Fetch conditionally on what the store holds for `url`; keep GET answers as evidence.
 
-        A 304 comes back as the stored bytes. Returns the answer and its document id
-        (None for POSTed listing pages, which are not evidence).
+        A 304 comes back as the stored bytes, or, when they are those whose sha256 is `holding`
+        (the caller has what it needs of them), as their sha256 alone, `content` left empty.
+        Returns the answer and its document id (None for POSTed listing pages, which are not evidence).
         """
         if method != "GET":
             return await self.fetcher.request(method, url, insecure_tls=insecure_tls, **options), None
@@ -332,7 +349,9 @@ class _Cycle:
             insecure_tls=insecure_tls,
             **options,
         )
-        if fetched.not_modified and usable:
+        if fetched.not_modified and usable and prior["sha256"] == holding:
+            fetched = _restored(fetched, prior, b"")
+        elif fetched.not_modified and usable:
             try:
                 fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
             except StoreError:  # pruned, or unreadable, since it was last looked for: ask for it whole
@@ -375,14 +394,19 @@ class _Cycle:
         """The column's reports of each of its agencies' wanted years, each stored with its outcome."""
         wanted = {a.name: wanted_years(a, self.config.crawl, self.today) for a in agencies}
         insecure = any(a.insecure_tls for a in agencies)
+        inputs = column_inputs(agencies, wanted, self.config.crawl)
+        before = self.store.column_read(section)
+        if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
+            before = None  # read to its end
         try:
-            first, _ = await self.fetch(section, column=True, insecure_tls=insecure)
-            listing, picks = await self.read_column(Page(section, first), agencies, wanted, insecure)
+            holding = before and before["first_sha256"]
+            first, _ = await self.fetch(section, column=True, insecure_tls=insecure, holding=holding)
+            listing, picks = await self.read_column(Page(section, first), agencies, wanted, inputs, before, insecure)
         except (FetchError, ParseError) as e:
             for name, years in wanted.items():
                 for year in years:
                     self.record(name, year, e.state, url=section, reason=e.reason)
-            self.save_outcomes()
+            self.save_due()
             return
         stored = self.store.current_versions(self.ids[name] for name in wanted)
         unreadable = self.store.unreadable(self.ids[name] for name in wanted)
@@ -407,20 +431,24 @@ class _Cycle:
                 await report
 
         await asyncio.gather(*(bounded(report) for report in pending))
-        self.save_outcomes()
+        self.save_due()
 
     async def read_column(
-        self, first: Page, agencies: list[Agency], wanted: dict[str, list[int]], insecure: bool
+        self,
+        first: Page,
+        agencies: list[Agency],
+        wanted: dict[str, list[int]],
+        inputs: str,
+        before: Mapping[str, Any] | None,
+        insecure: bool,
     ) -> tuple[Listing, Picks]:
         """The column's listing and the item picked for each (agency, year): read from its first
-        page on, or that of its last full reading when the first page lists what it listed then
-        (crawl/columns.py)."""
+        page on, or `before`'s, its last full reading, when the first page lists what it listed
+        then (crawl/columns.py); without parsing the page when it has the same bytes as then."""
         section = first.url
+        if before is not None and first.fetched.sha256 == before["first_sha256"]:
+            return Listing(before["shape"], pages=before["pages"], unchanged=True), loaded(before["picks"])
         selector = Selector(agencies, wanted)
-        inputs = column_inputs(agencies, wanted, self.config.crawl)
-        before = self.store.column_read(section)
-        if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
-            before = None  # read to its end
 
         def seen_before(items: list[ListingItem]) -> bool:
             return before is not None and first_page(items) == before["first_page"]
@@ -437,7 +465,10 @@ class _Cycle:
             return replace(listing, pages=before["pages"], shape=before["shape"]), loaded(before["picks"])
         picks = selector.picks()
         if listing.complete:
-            read = ColumnRead(section, inputs, first_page(listing.first), dumped(picks), listing.pages, listing.shape, datetime.now(UTC))
+            read = ColumnRead(
+                section, inputs, first_page(listing.first), dumped(picks), listing.pages, listing.shape,
+                datetime.now(UTC), first.fetched.sha256,
+            )
             self.columns_read.append(read)
         return listing, picks
 
