@@ -6,9 +6,10 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from disclosure_monitor.crawl.run import STATES, crawl, recheck_due
 from disclosure_monitor.simulator import Simulator, default_scenario
@@ -117,11 +118,20 @@ def test_second_run_over_unchanged_sites_is_answered_by_304s(crawled: Crawled) -
     assert [(o["agency"], o["year"], o["state"]) for o in second] == [(o["agency"], o["year"], o["state"]) for o in crawled.first_outcomes]
 
 
-def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept_again(tmp_path: Path) -> None:
-    """A person emptied the evidence folder between two runs of the same day, and a setting
-    the columns' readings depend on changed, so each column's first page is read again: the
-    second run sends its validators as before (the folder is looked at on a page's recheck
-    day), and each page the server answers 304 is asked for again whole, its bytes kept again."""
+@dataclass
+class Pruned:
+    """Two runs of the same day, the evidence folder emptied between them."""
+
+    first_pages: set[str]  # the columns' first pages
+    answered: dict[str, list[int]]  # url → the statuses the second run was answered, robots.txt aside
+    kept_again: set[str]  # the urls whose latest document's bytes are kept after the second run
+    not_modified: int  # 304s in the second run
+    outcomes: tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]  # each run's (agency, year, state)
+
+
+def pruned_between_runs(tmp_path: Path, **second_settings: Any) -> Pruned:
+    """The default scenario crawled, its evidence folder emptied, then crawled again the same
+    day with the crawl settings `second_settings` changed."""
     with Simulator(without(default_scenario(0, 12), "stall")) as sim:
         config = write_config(tmp_path, sim.agencies_config())
         with open_store(config) as store:
@@ -130,39 +140,40 @@ def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept
             for kept in [p for p in config.store.evidence.rglob("*") if p.is_file()]:
                 kept.unlink()
             sim.log.clear()
-            config = write_config(tmp_path, sim.agencies_config(), max_pages=400)
+            config = write_config(tmp_path, sim.agencies_config(), **second_settings)
             second = crawl(config, store, TODAY, backoff_base=BACKOFF)
-            answered = defaultdict(list)
-            for e in sim.requests:
-                answered[f"http://{e['host']}{e['path']}"].append(e["status"])
-            refetched = [url for url, statuses in answered.items() if statuses[:2] == [304, 200]]
-            assert refetched, "some pages were answered 304 and then fetched whole"
-            assert all(store.holds_evidence(store.latest_document(url)["sha256"]) for url in refetched)
-            assert [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=second.run_id)] == before
-
-
-def test_a_column_whose_first_page_comes_back_the_same_is_replayed_without_reading_its_copy(tmp_path: Path) -> None:
-    """The second run of a day: a first page answered 304, or with the bytes it had when its
-    column was last read to its end, is not read back from the evidence folder (here emptied,
-    so a read would fail and fetch it again whole) nor parsed, and no later page is asked."""
-    with Simulator(without(default_scenario(0, 12), "stall")) as sim:
-        config = write_config(tmp_path, sim.agencies_config())
-        with open_store(config) as store:
-            first = crawl(config, store, TODAY, backoff_base=BACKOFF)
-            before = [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=first.run_id)]
-            for kept in [p for p in config.store.evidence.rglob("*") if p.is_file()]:
-                kept.unlink()
-            sim.log.clear()
-            second = crawl(config, store, TODAY, backoff_base=BACKOFF)
-            first_pages = {a.section.split("#")[0] for a in config.agencies}
+            after = [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=second.run_id)]
             answered = defaultdict(list)
             for e in sim.requests:
                 if e["path"] != "/robots.txt":
                     answered[f"http://{e['host']}{e['path']}"].append(e["status"])
-            assert second.not_modified > 0
-            assert set(answered) <= first_pages
-            assert not [url for url, statuses in answered.items() if statuses[:2] == [304, 200]]
-            assert [(o["agency"], o["year"], o["state"]) for o in store.outcomes(run_id=second.run_id)] == before
+            documents = {url: store.latest_document(url) for url in answered}
+            kept_again = {url for url, d in documents.items() if d and store.holds_evidence(d["sha256"])}
+    first_pages = {a.section.split("#")[0] for a in config.agencies}
+    return Pruned(first_pages, dict(answered), kept_again, second.not_modified, (before, after))
+
+
+def test_a_page_answered_304_whose_evidence_was_pruned_is_fetched_whole_and_kept_again(tmp_path: Path) -> None:
+    """A setting the columns' readings depend on changed too, so each column's first page is
+    read again: the second run sends its validators as before (the folder is looked at on a
+    page's recheck day), and each page the server answers 304 is asked for again whole, its
+    bytes kept again."""
+    pruned = pruned_between_runs(tmp_path, max_pages=400)
+    refetched = {url for url, statuses in pruned.answered.items() if statuses[:2] == [304, 200]}
+    assert refetched, "some pages were answered 304 and then fetched whole"
+    assert refetched <= pruned.kept_again
+    assert pruned.outcomes[1] == pruned.outcomes[0]
+
+
+def test_a_column_whose_first_page_comes_back_the_same_is_replayed_without_reading_its_copy(tmp_path: Path) -> None:
+    """A first page answered 304, or with the bytes it had when its column was last read to its
+    end, is not read back from the evidence folder (emptied, so a read would fail and fetch it
+    again whole) nor parsed, and no later page is asked."""
+    pruned = pruned_between_runs(tmp_path)
+    assert pruned.not_modified > 0
+    assert set(pruned.answered) <= pruned.first_pages
+    assert not [url for url, statuses in pruned.answered.items() if statuses[:2] == [304, 200]]
+    assert pruned.outcomes[1] == pruned.outcomes[0]
 
 
 def test_run_counts_are_kept_in_the_store(crawled: Crawled) -> None:
