@@ -399,7 +399,7 @@ class _Cycle:
         if before is not None and (before["inputs"] != inputs or self.recheck_due(section, before["read_at"])):
             before = None  # read to its end
         try:
-            holding = before and before["first_sha256"]
+            holding = before["first_sha256"] if before else None  # its reading stands if the page is the same
             first, _ = await self.fetch(section, column=True, insecure_tls=insecure, holding=holding)
             listing, picks = await self.read_column(Page(section, first), agencies, wanted, inputs, before, insecure)
         except (FetchError, ParseError) as e:
