@@ -7,7 +7,8 @@ page and changes it.
 When the first page lists the same items as at the column's last full reading, and
 nothing the choice depends on changed (the agencies sharing the column, their names,
 the years looked for, the settings and the code that read and chose), the crawler
-replays that reading's picks. Each column is still read to its end at least once in
+replays that reading's picks; a first page with the very bytes it had then (a 304, most
+days) is not even parsed. Each column is still read to its end at least once in
 `crawl.recheck_days`, on a day of its own (the reports' rule), and every run when that is 0.
 """
 
