@@ -88,44 +88,49 @@ def balance(
     left: Sequence[Value], right: Sequence[Value], keys: Sequence[str], **params: object
 ) -> Hit | None:
     """Σ left = Σ right under the blank rule: all blank → skipped; else blank = 0, `.blank` on failure."""
-    values = [*left, *right]
-    if all(v is None for v in values):
+    blanks = left.count(None) + right.count(None)
+    if blanks == len(left) + len(right):
         return None
-    lhs = sum(v or 0 for v in left)
-    rhs = sum(v or 0 for v in right)
+    lhs = sum(filter(None, left))  # blank (None) and 0 add nothing
+    rhs = sum(filter(None, right))
     if lhs == rhs:
         return None
     params = {"lhs": lhs, "rhs": rhs, "lhs_terms": _terms(left), "rhs_terms": _terms(right), **params}
-    return Hit(tuple(keys), expected=rhs, actual=lhs, params=params, blank=None in values)
+    return Hit(tuple(keys), expected=rhs, actual=lhs, params=params, blank=blanks > 0)
 
 
 # ---- 1. table arithmetic --------------------------------------------------------------
 
 
+# A sum as the checks ask it: the identity, its table, its cells, its message's labels.
+_Sum = tuple[Identity, str, tuple[str, ...], dict[str, str]]
+
+
 @cache
-def _sums(template: Template, check_id: str) -> tuple[Identity, ...]:
+def _sums(template: Template, check_id: str) -> tuple[_Sum, ...]:
     """The template's sums named `check_id`, built once rather than for every report."""
-    return tuple(identity for identity in template.identities() if identity.name == check_id)
+    return tuple(
+        (
+            identity,
+            "table3" if identity.left[0].startswith("apply.") else "table4",
+            identity.left + identity.right,
+            {"row_label": ROW_LABELS.get(identity.row or "", ""), "col_label": COL_LABELS.get(identity.col or "", "")},
+        )
+        for identity in template.identities()
+        if identity.name == check_id
+    )
 
 
 def identities(check_id: str) -> Predicate:
     """The template's sums named `check_id` (A01–A06), over the tables parsed complete."""
 
     def predicate(s: Subject) -> Iterable[Hit]:
-        report = s.report
-        for identity in _sums(section3_template(report), check_id):
-            table = "table3" if identity.left[0].startswith("apply.") else "table4"
-            if not report.tables_complete.get(table):
-                continue
-            hit = balance(
-                [report.value(k) for k in identity.left],
-                [report.value(k) for k in identity.right],
-                identity.left + identity.right,
-                row_label=ROW_LABELS.get(identity.row or "", ""),
-                col_label=COL_LABELS.get(identity.col or "", ""),
-            )
-            if hit:
-                yield hit
+        report, value = s.report, s.values.get
+        for identity, table, keys, labels in _sums(section3_template(report), check_id):
+            if report.tables_complete.get(table):
+                hit = balance(list(map(value, identity.left)), list(map(value, identity.right)), keys, **labels)
+                if hit:
+                    yield hit
 
     return predicate
 
@@ -143,8 +148,10 @@ _VALID = {
 
 def typed_values(s: Subject) -> Iterable[Hit]:
     for key, figure in s.report.figures.items():
+        if figure.value is None or (type(figure.value) is int and figure.value >= 0):
+            continue  # blank, or what every kind takes: almost every cell
         kind = KEY_KINDS.get(key)
-        if kind and figure.value is not None and not _VALID[kind](figure.value):
+        if kind and not _VALID[kind](figure.value):
             raw = figure.raw if figure.raw is not None else str(figure.value)
             yield Hit((key,), actual=figure.value, params={"label": label(key), "raw": raw})
 
@@ -205,7 +212,7 @@ def blank_cells(s: Subject) -> Iterable[Hit]:
     report = s.report
     cells = {"table3": _apply_keys(section3_template(report)), "table4": APPEAL_KEYS}
     blanks = {
-        table: [k for k in keys if k in report.figures and report.value(k) is None]
+        table: [k for k in keys if k in report.figures and s.values[k] is None]
         for table, keys in cells.items()
         if report.tables_complete.get(table)
     }
@@ -303,7 +310,7 @@ def same_report(threshold: float) -> Predicate:
 
     def predicate(s: Subject) -> Iterable[Hit]:
         score = similarity(full_text(s.report), full_text(s.previous), _names(s))
-        mine = {k: f.value for k, f in s.report.figures.items()}
+        mine = s.values
         same_figures = mine == {k: f.value for k, f in s.previous.figures.items()} and not _all_zero(s.report)
         if (score is not None and score >= threshold) or (mine and same_figures):
             pct = round(score * 100) if score is not None else "—"
@@ -409,8 +416,8 @@ def stated(
     """
 
     def predicate(s: Subject) -> Iterable[Hit]:
-        values = [s.report.value(k) for k in keys]
-        if any(v is None for v in values):
+        values = list(map(s.values.get, keys))
+        if None in values:
             return
         said = _statements(s.report, patterns)
         if said is None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from ..model import Report
+from ..model import Report, Value
 
 # 《条例》第四十九条: departments by 31 January, governments by 31 March (since the 2019 revision).
 JANUARY_KINDS = frozenset({"dept", "state_council_dept", "gov_office", "township"})
@@ -72,6 +73,12 @@ class Subject:
     publication: Publication | None = None
     change: Change | None = None
     copies: tuple[tuple[str, str, float], ...] = ()  # (section, other agency, similarity), X05
+
+    @cached_property
+    def values(self) -> dict[str, Value]:
+        """The report's figures as {key: value}, made once for all the rows that read many
+        (the sums A01–A06 read ≈ 600 cells a report)."""
+        return {key: figure.value for key, figure in self.report.figures.items()} if self.report else {}
 
     @property
     def kind(self) -> str | None:
