@@ -349,14 +349,15 @@ class _Cycle:
             insecure_tls=insecure_tls,
             **options,
         )
-        if fetched.not_modified and usable and prior["sha256"] == holding:
-            fetched = _restored(fetched, prior, b"")
-        elif fetched.not_modified and usable:
-            try:
-                fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
-            except StoreError:  # pruned, or unreadable, since it was last looked for: ask for it whole
-                usable = False
-                fetched = await self.fetcher.get(url, insecure_tls=insecure_tls, **options)
+        if fetched.not_modified and usable:
+            if prior["sha256"] == holding:
+                fetched = _restored(fetched, prior, b"")
+            else:
+                try:
+                    fetched = _restored(fetched, prior, self.store.read_evidence(prior["sha256"]))
+                except StoreError:  # pruned, or unreadable, since it was last looked for: ask for it whole
+                    usable = False
+                    fetched = await self.fetcher.get(url, insecure_tls=insecure_tls, **options)
         about = {
             "http_status": 200 if fetched.not_modified else fetched.status,
             "content_type": fetched.content_type,
